@@ -1,0 +1,113 @@
+"""The composition root: builds settings, services, middleware and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from mv import __version__
+from mv.assets.repository import AssetRepository
+from mv.core import ffmpeg, handlers
+from mv.core.db import Database
+from mv.core.logging import configure_logging, get_logger
+from mv.core.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware
+from mv.core.settings import Settings, get_settings
+from mv.core.storage import MediaStorage, S3Mirror
+from mv.deps import Services
+from mv.domains import SETUP_HOOKS, routers
+from mv.flavors.registry import FlavorRegistry
+from mv.flavors.service import FlavorService
+from mv.jobs.repository import JobRepository
+from mv.jobs.runner import JobRunner
+
+log = get_logger("mv.app")
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0] if route.tags else 'default'}-{route.name}"
+
+
+def build_services(settings: Settings) -> Services:
+    """Create every long-lived service from settings."""
+    flavors = FlavorService(FlavorRegistry.load(settings.mv_configs_dir), debug=settings.mv_debug_mode)
+    db = Database(settings.mv_data_dir / "encore.db")
+    s3 = (
+        S3Mirror(
+            bucket=settings.storage_bucket,
+            region=settings.aws_region,
+            endpoint_url=settings.s3_endpoint_url,
+            access_key=settings.aws_access_key_id,
+            secret_key=settings.aws_secret_access_key.get_secret_value() if settings.aws_secret_access_key else None,
+            expiry=settings.presigned_url_expiry,
+        )
+        if settings.storage_bucket
+        else None
+    )
+    jobs = JobRepository(db)
+    services = Services(
+        settings=settings,
+        db=db,
+        assets=AssetRepository(db),
+        jobs=jobs,
+        runner=JobRunner(jobs, settings.mv_job_concurrency),
+        storage=MediaStorage(settings.mv_media_root, s3),
+        flavors=flavors,
+    )
+    for setup in SETUP_HOOKS:
+        setup(services)
+    return services
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the FastAPI app; bad settings or flavor files stop here with a clear message."""
+    settings = settings or get_settings()
+    configure_logging(json=settings.mv_log_json, level=settings.mv_log_level)
+    ffmpeg.configure(ffmpeg.Limits(concurrency=settings.mv_ffmpeg_concurrency, timeout=settings.mv_ffmpeg_timeout))
+    services = build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        services.flavors.log_startup()
+        log.info(
+            "encore_started",
+            provider=settings.default_provider,
+            s3=settings.s3_enabled,
+            api_key=settings.api_key is not None,
+        )
+        resumed = await services.runner.resume()
+        if resumed:
+            log.info("jobs_resumed", count=resumed)
+        try:
+            yield
+        finally:
+            await services.runner.shutdown()
+            await services.storage.close()
+            services.db.close()
+
+    app = FastAPI(
+        title="Encore",
+        version=__version__,
+        summary="Turn a song and an idea into a music video.",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.services = services
+    handlers.install(app)
+    for router in routers():
+        app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.mv_max_body_mb * 2**20)
+    if settings.api_key is not None:
+        app.add_middleware(ApiKeyMiddleware, key=settings.api_key.get_secret_value())
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Content-Type", "X-API-Key", "Range", "X-Request-ID"],
+        expose_headers=["Content-Range", "Accept-Ranges", "X-Request-ID"],
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,1 @@
+"""Assets: every audio, image and video Encore stores, with provenance."""

@@ -1,0 +1,46 @@
+"""Exception handlers: every error leaves as `{"error", "detail"}` with no internals."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mv.core.errors import STATUS_NAMES, EncoreError
+from mv.core.logging import get_logger
+
+log = get_logger("mv.errors")
+
+
+def _describe(errors: list[dict[str, object]]) -> str:
+    parts = []
+    for err in errors[:3]:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))  # type: ignore[union-attr]
+        parts.append(f"{loc or 'request'}: {err.get('msg')}")
+    return "; ".join(parts) + ("." if parts else "Invalid request.")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on the app."""
+
+    @app.exception_handler(EncoreError)
+    async def encore_error(_: Request, exc: EncoreError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": "ValidationError", "detail": _describe(list(exc.errors()))}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 500 else "The request failed."
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "No such route."
+        name = STATUS_NAMES.get(exc.status_code, "HTTPError")
+        return JSONResponse({"error": name, "detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
+        return JSONResponse({"error": "InternalError", "detail": "Something went wrong on our side."}, status_code=500)

@@ -1,0 +1,121 @@
+"""Pure ASGI middleware: request ids, API key, body limits."""
+
+from __future__ import annotations
+
+import hmac
+import re
+import time
+import uuid
+from typing import Any
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mv.core.errors import EncoreError, LengthRequired, PayloadTooLarge, Unauthorized
+from mv.core.logging import get_logger
+
+log = get_logger("mv.http")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+async def send_error(send: Send, error: EncoreError, extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """Answer with the standard error body straight from middleware."""
+    import json
+
+    body = json.dumps(error.body()).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
+    await send({"type": "http.response.start", "status": error.status_code, "headers": headers + (extra_headers or [])})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestContextMiddleware:
+    """Give every request an id, bind it to every log line, and log one line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode(errors="ignore")
+        request_id = incoming if _SAFE_ID.fullmatch(incoming) else str(uuid.uuid4())
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "request",
+                method=scope["method"],
+                path=scope["path"],
+                status=status["code"],
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+            structlog.contextvars.clear_contextvars()
+
+
+class ApiKeyMiddleware:
+    """When a key is configured, every /api route needs `X-API-Key` (compared in constant time)."""
+
+    def __init__(self, app: ASGIApp, key: str) -> None:
+        self.app = app
+        self.key = key.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api") and scope["method"] != "OPTIONS":
+            given = dict(scope["headers"]).get(b"x-api-key", b"")
+            if not hmac.compare_digest(given, self.key):
+                await send_error(send, Unauthorized("A valid X-API-Key header is required."))
+                return
+        await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over the limit (413) and bodies of unknown length where one is needed (411)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        headers: dict[bytes, Any] = dict(scope["headers"])
+        length = headers.get(b"content-length")
+        chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
+        if length is None and not chunked:
+            await self.app(scope, receive, send)
+            return
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                await send_error(send, LengthRequired("Content-Length must be a number."))
+                return
+            if declared > self.max_bytes:
+                await send_error(send, PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB."))
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB.")
+            return message
+
+        await self.app(scope, counted, send)

@@ -1,0 +1,113 @@
+"""The one settings object, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+PACKAGE_DIR = BACKEND_DIR / "mv"
+REPO_DIR = BACKEND_DIR.parent
+
+
+class SettingsError(SystemExit):
+    """Raised at startup when a setting has a bad value; names the variable."""
+
+
+class Settings(BaseSettings):
+    """Every setting Encore reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_file=(REPO_DIR / ".env", ".env"),
+        env_ignore_empty=True,
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    backend_port: int = Field(8000, ge=1, le=65535)
+    frontend_port: int = Field(3000, ge=1, le=65535)
+    mv_host: str = "127.0.0.1"
+    mv_allow_public_without_key: bool = False
+    mv_data_dir: Path = PACKAGE_DIR / "data"
+    mv_media_root: Path = PACKAGE_DIR / "outputs"
+    mv_configs_dir: Path = PACKAGE_DIR / "configs"
+    mv_provider: Literal["auto", "replicate", "local"] = "auto"
+    replicate_api_token: SecretStr | None = None
+    replicate_base_url: str = "https://api.replicate.com/v1"
+    replicate_poll_interval: float = Field(2.0, gt=0, le=60)
+    mv_debug_mode: bool = False
+    mv_log_json: bool = False
+    mv_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    storage_bucket: str | None = None
+    aws_region: str = "us-east-1"
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: SecretStr | None = None
+    s3_endpoint_url: str | None = None
+    presigned_url_expiry: int = Field(3600, ge=60, le=604800)
+    mv_serve_from_s3: bool = False
+    api_key: SecretStr | None = None
+    cors_origins: str = "http://localhost:3000,http://127.0.0.1:3000"
+    mv_max_upload_mb: int = Field(50, ge=1, le=2048)
+    mv_max_audio_seconds: int = Field(900, ge=10, le=7200)
+    mv_max_body_mb: int = Field(60, ge=1, le=4096)
+    mv_download_hosts: str = ""
+    mv_job_concurrency: int = Field(8, ge=1, le=256)
+    mv_ffmpeg_concurrency: int = Field(2, ge=1, le=64)
+    mv_ffmpeg_timeout: float = Field(300.0, gt=0)
+    mv_default_wait: float = Field(2.0, ge=0, le=30)
+
+    @field_validator("mv_host")
+    @classmethod
+    def _host_not_blank(cls, value: str) -> str:
+        """Refuse an empty bind address."""
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+    @property
+    def replicate_token(self) -> str | None:
+        """The Replicate token as plain text, or None."""
+        return self.replicate_api_token.get_secret_value() if self.replicate_api_token else None
+
+    @property
+    def default_provider(self) -> Literal["replicate", "local"]:
+        """The provider used when a request names none."""
+        if self.mv_provider == "auto":
+            return "replicate" if self.replicate_token else "local"
+        return self.mv_provider
+
+    @property
+    def download_hosts(self) -> frozenset[str]:
+        """Extra hosts an operator allows for URL imports."""
+        return frozenset(h.strip().lower() for h in self.mv_download_hosts.split(",") if h.strip())
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """Origins allowed by CORS."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def s3_enabled(self) -> bool:
+        """Whether artefacts are mirrored to S3."""
+        return bool(self.storage_bucket)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings; a bad value exits with a message naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = [
+            f"  {'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        ]
+        raise SettingsError("Encore cannot start, invalid settings:\n" + "\n".join(lines)) from None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    return load_settings()

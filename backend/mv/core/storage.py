@@ -1,0 +1,160 @@
+"""Media storage: a local media root, mirrored to S3 when a bucket is configured."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from contextlib import AsyncExitStack, contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aioboto3
+from botocore.config import Config
+
+from mv.core.errors import InsufficientStorage
+from mv.core.logging import get_logger
+
+log = get_logger(__name__)
+
+_KEY = re.compile(r"^(audio|jobs|character_reference|scenes)/[0-9a-f-]{36}(/[a-z_]+)?\.[a-z0-9]{2,4}$")
+
+
+def validate_key(key: str) -> str:
+    """Accept only server-built keys such as `audio/{uuid}.mp3` or `jobs/{uuid}/video.mp4`."""
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"not a media key: {key!r}")
+    return key
+
+
+def s3_key_for(key: str) -> str:
+    """The S3 key for a media key: `jobs/..` → `mv/jobs/..`, everything else under `mv/outputs/`."""
+    validate_key(key)
+    return f"mv/{key}" if key.startswith("jobs/") else f"mv/outputs/{key}"
+
+
+class S3Mirror:
+    """Uploads and presigns through aioboto3; one client for the app's lifetime."""
+
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        region: str,
+        endpoint_url: str | None,
+        access_key: str | None,
+        secret_key: str | None,
+        expiry: int,
+    ) -> None:
+        self.bucket = bucket
+        self.expiry = expiry
+        self._session = aioboto3.Session(
+            aws_access_key_id=access_key, aws_secret_access_key=secret_key, region_name=region
+        )
+        self._endpoint_url = endpoint_url
+        self._stack = AsyncExitStack()
+        self._client: Any = None
+
+    async def client(self) -> Any:
+        """The shared S3 client, created on first use."""
+        if self._client is None:
+            config = Config(connect_timeout=3, read_timeout=60, retries={"max_attempts": 2, "mode": "standard"})
+            self._client = await self._stack.enter_async_context(
+                self._session.client("s3", endpoint_url=self._endpoint_url, config=config)
+            )
+        return self._client
+
+    async def upload(self, path: Path, s3_key: str, content_type: str) -> None:
+        """Upload one file."""
+        client = await self.client()
+        await client.upload_file(str(path), self.bucket, s3_key, ExtraArgs={"ContentType": content_type})
+
+    async def presign(self, s3_key: str) -> str:
+        """A time-limited GET URL for one object."""
+        client = await self.client()
+        return await client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": s3_key}, ExpiresIn=self.expiry
+        )
+
+    async def close(self) -> None:
+        """Release the client."""
+        await self._stack.aclose()
+        self._client = None
+
+
+_CONTENT_TYPES = {".mp3": "audio/mpeg", ".mp4": "video/mp4", ".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp", ".wav": "audio/wav"}
+
+
+def content_type_for(key: str) -> str:
+    """The MIME type served for a media key."""
+    return _CONTENT_TYPES.get(Path(key).suffix, "application/octet-stream")
+
+
+class MediaStorage:
+    """The local media root; every artefact lives here, S3 holds copies."""
+
+    def __init__(self, root: Path, s3: S3Mirror | None = None) -> None:
+        self.root = root.resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.scratch = self.root / ".tmp"
+        self.scratch.mkdir(exist_ok=True)
+        self.s3 = s3
+
+    def path(self, key: str) -> Path:
+        """The local file for a media key."""
+        return self.root / validate_key(key)
+
+    def exists(self, key: str) -> bool:
+        """Whether the local file exists."""
+        return self.path(key).is_file()
+
+    @contextmanager
+    def workspace(self) -> Iterator[Path]:
+        """A private scratch directory on the media root's filesystem, removed afterwards."""
+        path = Path(tempfile.mkdtemp(dir=self.scratch))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def publish(self, produced: Path, key: str) -> Path:
+        """Atomically move a finished file into place under its key."""
+        target = self.path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(produced, target)
+        except OSError as exc:
+            if exc.errno == 28:
+                raise InsufficientStorage("The media storage is full.") from None
+            raise
+        return target
+
+    async def mirror(self, key: str) -> str | None:
+        """Upload a published file to S3; a failure is a warning and returns None."""
+        if self.s3 is None:
+            return None
+        s3_key = s3_key_for(key)
+        try:
+            await self.s3.upload(self.path(key), s3_key, content_type_for(key))
+        except Exception as exc:  # noqa: BLE001 - S3 trouble must never fail the request
+            log.warning("s3_upload_failed", key=s3_key, error=type(exc).__name__)
+            return None
+        log.info("s3_uploaded", key=s3_key)
+        return s3_key
+
+    async def presigned_url(self, s3_key: str | None) -> str | None:
+        """A presigned URL for an uploaded copy, or None when unavailable."""
+        if self.s3 is None or not s3_key:
+            return None
+        try:
+            return await self.s3.presign(s3_key)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("s3_presign_failed", key=s3_key, error=type(exc).__name__)
+            return None
+
+    async def close(self) -> None:
+        """Close the S3 client, if any."""
+        if self.s3 is not None:
+            await self.s3.close()

@@ -1,0 +1,1 @@
+"""Config flavors: named sets of prompts, model ids and parameters, chosen per request."""

@@ -1,0 +1,1 @@
+"""Health: is the service up, and what can it do."""

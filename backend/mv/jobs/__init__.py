@@ -1,0 +1,1 @@
+"""Jobs: durable long operations with progress, resumed after a restart."""

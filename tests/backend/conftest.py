@@ -1,0 +1,146 @@
+"""Shared fixtures: isolated settings, an app with its lifespan, real media, a real S3 server."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+os.environ.setdefault("MV_PROVIDER", "local")
+os.environ.pop("REPLICATE_API_TOKEN", None)
+os.environ.pop("API_KEY", None)
+os.environ.pop("STORAGE_BUCKET", None)
+
+from mv.app import create_app  # noqa: E402
+from mv.core.settings import Settings  # noqa: E402
+from media import MediaFactory  # noqa: E402
+
+BUCKET = "encore-test"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings isolated under tmp_path, with overrides."""
+
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "mv_data_dir": tmp_path / "data",
+            "mv_media_root": tmp_path / "outputs",
+            "mv_provider": "local",
+            "mv_default_wait": 10.0,
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return build
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    """Default test settings."""
+    return make_settings()
+
+
+@pytest.fixture
+async def app_client(make_settings: Callable[..., Settings]) -> AsyncIterator[Callable[..., Any]]:
+    """A factory of (app, client) pairs running their lifespan; closed at teardown."""
+    managers: list[tuple[LifespanManager, httpx.AsyncClient]] = []
+
+    async def open_client(**overrides: Any) -> httpx.AsyncClient:
+        app = create_app(make_settings(**overrides))
+        manager = LifespanManager(app, startup_timeout=30, shutdown_timeout=30)
+        await manager.__aenter__()
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://test", timeout=60)
+        client.app = app  # type: ignore[attr-defined]
+        managers.append((manager, client))
+        return client
+
+    yield open_client
+    for manager, client in reversed(managers):
+        await client.aclose()
+        await manager.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def client(app_client: Callable[..., Any]) -> httpx.AsyncClient:
+    """A client for an app with default test settings."""
+    return await app_client()
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where generated media is cached for the session."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def media(media_dir: Path) -> MediaFactory:
+    """Generates real test media with ffmpeg."""
+    return MediaFactory(media_dir)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A real S3-compatible server (moto in server mode) on loopback; yields its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(s3_server: str) -> dict[str, Any]:
+    """Setting overrides that mirror media to a fresh bucket on the moto server."""
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if BUCKET not in existing:
+        s3.create_bucket(Bucket=BUCKET)
+    return {
+        "storage_bucket": BUCKET,
+        "s3_endpoint_url": s3_server,
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+        "aws_region": "us-east-1",
+    }
+
+
+@pytest.fixture
+def s3_down_settings() -> dict[str, Any]:
+    """Setting overrides pointing at an S3 endpoint where nothing listens."""
+    return {
+        "storage_bucket": BUCKET,
+        "s3_endpoint_url": f"http://127.0.0.1:{free_port()}",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+
+
+def s3_object(endpoint: str, key: str) -> bytes | None:
+    """Read an object straight from the test S3 server, or None."""
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    try:
+        return s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    except s3.exceptions.NoSuchKey:
+        return None
