@@ -1,0 +1,1 @@
+"""Providers: one interface per capability, with `replicate` and `local` implementations."""
