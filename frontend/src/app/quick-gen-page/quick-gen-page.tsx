@@ -1,0 +1,1 @@
+export function QuickGenPage() { return <div>Quick job</div>; }

@@ -1,0 +1,285 @@
+/**
+ * State of the quick-gen page as one serialisable value, changed only through `reduce`.
+ * Scenes and clips are keyed by stable ids; every "current clip id" is derived from this
+ * state, so a stitch computed after an update always sees the newest ids.
+ */
+
+export type TaskStatus = "idle" | "running" | "succeeded" | "failed";
+
+export interface ClipVersion {
+  videoId: string;
+  videoUrl: string;
+  kind: "generated" | "lipsync";
+  draft: boolean;
+}
+
+export interface ClipState {
+  status: TaskStatus;
+  /** What is running now, when status is running. */
+  operation: "generate" | "lipsync" | null;
+  jobId: string | null;
+  progress: number;
+  message: string | null;
+  error: string | null;
+  /** Every version ever produced, oldest first; the last is current. */
+  history: ClipVersion[];
+}
+
+export interface SceneState {
+  id: string;
+  description: string;
+  negativeDescription: string;
+  clip: ClipState;
+}
+
+export interface FinalVideo {
+  status: TaskStatus;
+  jobId: string | null;
+  progress: number;
+  error: string | null;
+  /** Sequence number of the stitch this state belongs to; older results are ignored. */
+  seq: number;
+  videoIds: string[];
+  videoId: string | null;
+  videoUrl: string | null;
+  draft: boolean;
+}
+
+export interface GenState {
+  scenesStatus: TaskStatus;
+  scenesJobId: string | null;
+  scenesError: string | null;
+  scenes: SceneState[];
+  /** Stitch requests made (auto or manual); the effect runs one when requested > final.seq. */
+  stitchRequested: number;
+  autoStitched: boolean;
+  final: FinalVideo;
+}
+
+export const initialGenState: GenState = {
+  scenesStatus: "idle",
+  scenesJobId: null,
+  scenesError: null,
+  scenes: [],
+  stitchRequested: 0,
+  autoStitched: false,
+  final: {
+    status: "idle",
+    jobId: null,
+    progress: 0,
+    error: null,
+    seq: 0,
+    videoIds: [],
+    videoId: null,
+    videoUrl: null,
+    draft: false,
+  },
+};
+
+const emptyClip: ClipState = {
+  status: "idle",
+  operation: null,
+  jobId: null,
+  progress: 0,
+  message: null,
+  error: null,
+  history: [],
+};
+
+export type GenAction =
+  | { type: "scenesStarted"; jobId: string | null }
+  | { type: "scenesFailed"; error: string }
+  | { type: "scenesLoaded"; scenes: { id: string; description: string; negativeDescription: string }[] }
+  | { type: "sceneEdited"; sceneId: string; description: string }
+  | { type: "clipStarted"; sceneId: string; operation: "generate" | "lipsync"; jobId: string | null }
+  | { type: "clipProgress"; sceneId: string; progress: number; message: string | null }
+  | { type: "clipSucceeded"; sceneId: string; version: ClipVersion }
+  | { type: "clipFailed"; sceneId: string; error: string }
+  | { type: "stitchRequested" }
+  | { type: "stitchStarted"; seq: number; videoIds: string[]; jobId: string | null }
+  | { type: "stitchProgress"; seq: number; progress: number }
+  | { type: "stitchSucceeded"; seq: number; videoId: string; videoUrl: string; draft: boolean }
+  | { type: "stitchFailed"; seq: number; error: string }
+  | { type: "interrupted" };
+
+export function currentClip(scene: SceneState): ClipVersion | null {
+  return scene.clip.history.at(-1) ?? null;
+}
+
+/** Current clip ids in scene order, skipping scenes without a clip yet. */
+export function currentVideoIds(state: GenState): string[] {
+  return state.scenes.flatMap((scene) => {
+    const clip = currentClip(scene);
+    return clip ? [clip.videoId] : [];
+  });
+}
+
+/** True once every scene's clip has settled (succeeded or failed) and none is running. */
+export function allClipsSettled(state: GenState): boolean {
+  return (
+    state.scenes.length > 0 &&
+    state.scenes.every((scene) => scene.clip.status === "succeeded" || scene.clip.status === "failed")
+  );
+}
+
+function updateScene(state: GenState, sceneId: string, change: (scene: SceneState) => SceneState): GenState {
+  let found = false;
+  const scenes = state.scenes.map((scene) => {
+    if (scene.id !== sceneId) return scene;
+    found = true;
+    return change(scene);
+  });
+  return found ? { ...state, scenes } : state;
+}
+
+function withAutoStitch(state: GenState): GenState {
+  if (state.autoStitched || !allClipsSettled(state) || currentVideoIds(state).length === 0) return state;
+  return { ...state, autoStitched: true, stitchRequested: state.stitchRequested + 1 };
+}
+
+export function reduce(state: GenState, action: GenAction): GenState {
+  switch (action.type) {
+    case "scenesStarted":
+      return { ...state, scenesStatus: "running", scenesJobId: action.jobId, scenesError: null };
+    case "scenesFailed":
+      return { ...state, scenesStatus: "failed", scenesJobId: null, scenesError: action.error };
+    case "scenesLoaded":
+      return {
+        ...state,
+        scenesStatus: "succeeded",
+        scenesJobId: null,
+        scenesError: null,
+        scenes: action.scenes.map((scene) => ({ ...scene, clip: emptyClip })),
+        autoStitched: false,
+      };
+    case "sceneEdited":
+      return updateScene(state, action.sceneId, (scene) => ({ ...scene, description: action.description }));
+    case "clipStarted":
+      return updateScene(state, action.sceneId, (scene) => ({
+        ...scene,
+        clip: {
+          ...scene.clip,
+          status: "running",
+          operation: action.operation,
+          jobId: action.jobId,
+          progress: 0,
+          message: null,
+          error: null,
+        },
+      }));
+    case "clipProgress":
+      return updateScene(state, action.sceneId, (scene) =>
+        scene.clip.status === "running"
+          ? { ...scene, clip: { ...scene.clip, progress: action.progress, message: action.message } }
+          : scene,
+      );
+    case "clipSucceeded": {
+      const scene = state.scenes.find((item) => item.id === action.sceneId);
+      if (!scene) return state;
+      const regenerated = scene.clip.history.length > 0;
+      const next = updateScene(state, action.sceneId, (item) => ({
+        ...item,
+        clip: {
+          ...item.clip,
+          status: "succeeded",
+          operation: null,
+          jobId: null,
+          progress: 1,
+          message: null,
+          error: null,
+          history: [...item.clip.history, action.version],
+        },
+      }));
+      // A replaced clip (lipsync or regenerate) re-stitches at once once the first stitch has happened.
+      if (regenerated && next.autoStitched) return { ...next, stitchRequested: next.stitchRequested + 1 };
+      return withAutoStitch(next);
+    }
+    case "clipFailed": {
+      const next = updateScene(state, action.sceneId, (scene) => ({
+        ...scene,
+        clip: {
+          ...scene.clip,
+          status: scene.clip.history.length > 0 ? "succeeded" : "failed",
+          operation: null,
+          jobId: null,
+          error: action.error,
+        },
+      }));
+      return withAutoStitch(next);
+    }
+    case "stitchRequested":
+      return { ...state, stitchRequested: state.stitchRequested + 1 };
+    case "stitchStarted":
+      return {
+        ...state,
+        final: { ...state.final, status: "running", seq: action.seq, jobId: action.jobId, videoIds: action.videoIds, progress: 0, error: null },
+      };
+    case "stitchProgress":
+      return action.seq === state.final.seq ? { ...state, final: { ...state.final, progress: action.progress } } : state;
+    case "stitchSucceeded":
+      if (action.seq !== state.final.seq) return state;
+      return {
+        ...state,
+        final: {
+          ...state.final,
+          status: "succeeded",
+          jobId: null,
+          progress: 1,
+          videoId: action.videoId,
+          videoUrl: action.videoUrl,
+          draft: action.draft,
+          error: null,
+        },
+      };
+    case "stitchFailed":
+      if (action.seq !== state.final.seq) return state;
+      return { ...state, final: { ...state.final, status: "failed", jobId: null, error: action.error } };
+    case "interrupted":
+      return markInterrupted(state);
+  }
+}
+
+const INTERRUPTED = "Interrupted before the server accepted it. Retry.";
+
+/** After a reload: anything "running" without a job id can't be resumed; mark it failed so it can be retried. */
+export function markInterrupted(state: GenState): GenState {
+  const scenes = state.scenes.map((scene) =>
+    scene.clip.status === "running" && !scene.clip.jobId
+      ? {
+          ...scene,
+          clip: {
+            ...scene.clip,
+            status: (scene.clip.history.length > 0 ? "succeeded" : "failed") as TaskStatus,
+            operation: null,
+            error: INTERRUPTED,
+          },
+        }
+      : scene,
+  );
+  const final =
+    state.final.status === "running" && !state.final.jobId
+      ? { ...state.final, status: "failed" as TaskStatus, error: INTERRUPTED }
+      : state.final;
+  const scenesInterrupted = state.scenesStatus === "running" && !state.scenesJobId;
+  return {
+    ...state,
+    scenes,
+    final,
+    scenesStatus: scenesInterrupted ? "failed" : state.scenesStatus,
+    scenesError: scenesInterrupted ? INTERRUPTED : state.scenesError,
+  };
+}
+
+export const GEN_STATE_KEY = "quickGenState";
+
+/** Restore persisted state if it looks like ours, else the initial state. */
+export function parseGenState(raw: string | null): GenState {
+  if (!raw) return initialGenState;
+  try {
+    const value = JSON.parse(raw) as Partial<GenState>;
+    if (!value || !Array.isArray(value.scenes) || !value.final) return initialGenState;
+    return markInterrupted({ ...initialGenState, ...value } as GenState);
+  } catch {
+    return initialGenState;
+  }
+}
