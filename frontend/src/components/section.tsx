@@ -47,10 +47,12 @@ export function CollapsibleSection({ id, title, description, children, className
         <CardHeader className="p-0">
           <CollapsibleTrigger
             className="flex w-full items-center gap-2 rounded-lg p-5 text-left hover:bg-muted/40 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-            id={`${id}-title`}
+            data-testid={`${id}-toggle`}
           >
             <ChevronRight className={cn("h-4 w-4 transition-transform", open && "rotate-90")} aria-hidden />
-            <span className="text-lg font-semibold leading-none tracking-tight">{title}</span>
+            <span id={`${id}-title`} className="text-lg font-semibold leading-none tracking-tight">
+              {title}
+            </span>
             {!open && summary ? <span className="ml-auto text-sm text-muted-foreground">{summary}</span> : null}
           </CollapsibleTrigger>
         </CardHeader>

@@ -1,0 +1,1 @@
+export function fullPathSpecs(_getHarness: () => unknown) {}
