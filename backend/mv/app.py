@@ -14,7 +14,7 @@ from mv.assets.repository import AssetRepository
 from mv.core import ffmpeg, handlers
 from mv.core.db import Database
 from mv.core.logging import configure_logging, get_logger
-from mv.core.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware
+from mv.core.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, UnhandledErrorMiddleware
 from mv.core.settings import Settings, get_settings
 from mv.core.storage import MediaStorage, S3Mirror
 from mv.deps import Services
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app)
     for router in routers():
         app.include_router(router)
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.mv_max_body_mb * 2**20)
     if settings.api_key is not None:
         app.add_middleware(ApiKeyMiddleware, key=settings.api_key.get_secret_value())

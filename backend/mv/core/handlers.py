@@ -39,8 +39,3 @@ def install(app: FastAPI) -> None:
             detail = "No such route."
         name = STATUS_NAMES.get(exc.status_code, "HTTPError")
         return JSONResponse({"error": name, "detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
-
-    @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
-        return JSONResponse({"error": "InternalError", "detail": "Something went wrong on our side."}, status_code=500)

@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mv.core.errors import EncoreError, LengthRequired, PayloadTooLarge, Unauthorized
+from mv.core.errors import EncoreError, InternalError, LengthRequired, PayloadTooLarge, Unauthorized
 from mv.core.logging import get_logger
 
 log = get_logger("mv.http")
@@ -63,6 +63,35 @@ class RequestContextMiddleware:
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )
             structlog.contextvars.clear_contextvars()
+
+
+class UnhandledErrorMiddleware:
+    """Turn any unexpected exception into a generic 500 body; details go to the log only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except EncoreError as exc:
+            if not started:
+                await send_error(send, exc)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
+            if not started:
+                await send_error(send, InternalError("Something went wrong on our side."))
 
 
 class ApiKeyMiddleware:

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
             raise ValueError("must not be empty")
         return value.strip()
 
+    @field_validator("mv_data_dir", "mv_media_root", "mv_configs_dir")
+    @classmethod
+    def _anchor_relative_paths(cls, value: Path) -> Path:
+        """Read relative paths from the repository root, wherever Encore is started."""
+        return value if value.is_absolute() else REPO_DIR / value
+
     @property
     def replicate_token(self) -> str | None:
         """The Replicate token as plain text, or None."""
