@@ -13,6 +13,7 @@ from mv import __version__
 from mv.assets.repository import AssetRepository
 from mv.core import ffmpeg, handlers
 from mv.core.db import Database
+from mv.core.limits import RateLimiter
 from mv.core.logging import configure_logging, get_logger
 from mv.core.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, UnhandledErrorMiddleware
 from mv.core.settings import Settings, get_settings
@@ -57,6 +58,7 @@ def build_services(settings: Settings) -> Services:
         storage=MediaStorage(settings.mv_media_root, s3),
         flavors=flavors,
     )
+    services.extras["paid_rate_limiter"] = RateLimiter(settings.mv_rate_limit_per_minute)
     for setup in SETUP_HOOKS:
         setup(services)
     return services

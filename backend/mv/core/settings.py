@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     mv_ffmpeg_concurrency: int = Field(2, ge=1, le=64)
     mv_ffmpeg_timeout: float = Field(300.0, gt=0)
     mv_default_wait: float = Field(2.0, ge=0, le=30)
+    mv_rate_limit_per_minute: int = Field(60, ge=1, le=100000)
+    mv_max_paid_jobs: int = Field(16, ge=1, le=1000)
 
     @field_validator("mv_host")
     @classmethod
