@@ -1,0 +1,105 @@
+"""Access control, CORS, body limits, and the loopback-only default."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+async def test_api_key_guards_every_api_route(app_client) -> None:
+    client = await app_client(api_key="s3cret-key")
+    assert (await client.get("/api/mv/get_config_flavors")).status_code == 401
+    wrong = await client.get("/api/mv/get_config_flavors", headers={"X-API-Key": "s3cret-kez"})
+    assert wrong.status_code == 401 and wrong.json()["error"] == "Unauthorized"
+    assert "s3cret" not in wrong.text
+    ok = await client.get("/api/mv/get_config_flavors", headers={"X-API-Key": "s3cret-key"})
+    assert ok.status_code == 200
+    assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_cors_allows_only_configured_origins(app_client) -> None:
+    client = await app_client(cors_origins="https://encore.example")
+    allowed = await client.options(
+        "/api/mv/get_config_flavors",
+        headers={"Origin": "https://encore.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert allowed.headers.get("access-control-allow-origin") == "https://encore.example"
+    denied = await client.options(
+        "/api/mv/get_config_flavors",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert "access-control-allow-origin" not in denied.headers
+
+
+async def test_oversized_bodies_are_refused_before_reading(app_client) -> None:
+    client = await app_client(mv_max_body_mb=1)
+    big = b"x" * (2 * 2**20)
+    response = await client.post("/api/jobs/events", content=big, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"] == "PayloadTooLarge"
+
+
+async def test_streamed_body_over_the_limit_is_cut_off(app_client) -> None:
+    client = await app_client(mv_max_body_mb=1)
+
+    async def chunks():
+        for _ in range(3):
+            yield b"x" * 2**20
+
+    response = await client.post("/api/mv/get_config_flavors", content=chunks())
+    assert response.status_code in (405, 413)
+
+
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    lines: list[str] = []
+    deadline = time.time() + 30
+    assert proc.stdout is not None
+    while time.time() < deadline:
+        line = proc.stdout.readline().decode()
+        lines.append(line)
+        if "Uvicorn running" in line or "Application startup complete" in line or not line:
+            break
+    return proc, "".join(lines)
+
+
+def test_without_api_key_the_server_stays_on_loopback(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "MV_HOST": "0.0.0.0",
+        "BACKEND_PORT": str(port),
+        "MV_DATA_DIR": str(tmp_path / "data"),
+        "MV_MEDIA_ROOT": str(tmp_path / "media"),
+        "MV_LOG_JSON": "true",
+        "REPLICATE_API_TOKEN": "r8_never_logged_token",
+        "MV_PROVIDER": "local",
+    }
+    env.pop("API_KEY", None)
+    proc, output = _serve(env)
+    try:
+        assert "listening_on_loopback_only" in output
+        assert "r8_never_logged_token" not in output
+        response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+        assert response.status_code == 200 and response.json()["replicate_available"] is True
+        events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+        listening = [e for e in events if e.get("event") == "encore_listening"]
+        assert listening and "127.0.0.1" in listening[0]["url"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=20)[0].decode()
+    assert "r8_never_logged_token" not in rest
