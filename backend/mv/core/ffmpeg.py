@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mv.core.errors import EncoreError
+from mv.core.errors import EncoreError, InsufficientStorage
 from mv.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -87,6 +87,8 @@ async def _run(argv: list[str], timeout: float | None, gated: bool) -> bytes:
             await proc.wait()
             raise
         if proc.returncode != 0:
+            if b"No space left on device" in err:
+                raise InsufficientStorage("The media storage is full.")
             log.warning("media_tool_failed", tool=Path(argv[0]).name, code=proc.returncode, stderr=err.decode(errors="replace")[-800:])
             raise MediaError("The media file could not be processed.")
         return out

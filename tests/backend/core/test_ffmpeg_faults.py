@@ -1,0 +1,66 @@
+"""The ffmpeg runner under faults: failures, hangs, full disks, hostile inputs."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mv.core import ffmpeg
+from mv.core.errors import InsufficientStorage
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+async def test_a_failing_run_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ffmpeg.MediaError) as info:
+        await ffmpeg.ffmpeg([*ffmpeg.local_input(tmp_path / "missing.mp3", ffmpeg.AUDIO_FORMATS), str(tmp_path / "out.mp3")])
+    assert str(tmp_path) not in info.value.detail
+
+
+async def test_a_hanging_run_is_killed_at_its_timeout(tmp_path: Path) -> None:
+    out = tmp_path / "endless.wav"
+    with pytest.raises(ffmpeg.MediaTimeout):
+        await ffmpeg.ffmpeg(["-re", "-f", "lavfi", "-i", "sine=frequency=440", str(out)], timeout=1.0)
+    await asyncio.sleep(0.2)
+    running = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.strip()
+    assert running == ""
+
+
+async def test_hls_playlist_is_refused_by_the_format_whitelist(tmp_path: Path) -> None:
+    playlist = tmp_path / "song.mp3"
+    playlist.write_text("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n")
+    with pytest.raises(ffmpeg.MediaError):
+        await ffmpeg.probe(playlist, ffmpeg.AUDIO_FORMATS)
+    out = tmp_path / "leak.wav"
+    with pytest.raises(ffmpeg.MediaError):
+        await ffmpeg.ffmpeg([*ffmpeg.local_input(playlist, ffmpeg.AUDIO_FORMATS), str(out)])
+    assert not out.exists() or b"root:" not in out.read_bytes()
+
+
+async def test_remote_protocols_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ffmpeg.MediaError):
+        await ffmpeg.ffmpeg(["-protocol_whitelist", "file", "-i", "http://127.0.0.1:9/x.mp3", str(tmp_path / "o.wav")])
+
+
+async def test_a_full_disk_is_reported_as_such(tmp_path: Path) -> None:
+    mount = tmp_path / "full"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("this machine cannot mount a small tmpfs")
+    try:
+        with pytest.raises(InsufficientStorage):
+            await ffmpeg.ffmpeg(["-f", "lavfi", "-i", "sine=duration=30", str(mount / "big.wav")])
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_no_code_ever_disables_the_concat_safety() -> None:
+    offenders = []
+    for path in (ROOT / "backend").rglob("*.py"):
+        text = path.read_text()
+        if '"-safe", "0"' in text or "'-safe', '0'" in text or "-safe 0" in text:
+            offenders.append(path.name)
+    assert offenders == []
