@@ -132,7 +132,7 @@ export async function startHarness(): Promise<Harness> {
   const backend = startLogged(
     "backend",
     python,
-    ["-m", "uvicorn", "mv.app:create_app", "--factory", "--app-dir", path.join(ROOT_DIR, "backend"), "--host", "127.0.0.1", "--port", String(backendPort)],
+    ["-m", "uvicorn", process.env.E2E_BACKEND_APP ?? "mv.app:create_app", "--factory", "--app-dir", process.env.E2E_BACKEND_APP_DIR ?? path.join(ROOT_DIR, "backend"), "--host", "127.0.0.1", "--port", String(backendPort)],
     { cwd: ROOT_DIR, env: backendEnv },
   );
   children.push(backend);

@@ -1,1 +1,186 @@
-export function fullPathSpecs(_getHarness: () => unknown) {}
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { it } from "node:test";
+import type { Page, Request } from "playwright-core";
+import { makeCharacterImage, makeSong, SCREENSHOTS_DIR, type Harness } from "../harness";
+import { CreatePageModel } from "../pages/create-page";
+import { QuickGenPageModel } from "../pages/quick-gen-page";
+
+type Body = Record<string, unknown>;
+
+/** Every JSON body the page POSTs to an API path, in order. */
+function recordPosts(page: Page): Map<string, Body[]> {
+  const posts = new Map<string, Body[]>();
+  page.on("request", (request: Request) => {
+    if (request.method() !== "POST") return;
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith("/api/")) return;
+    let body: Body = {};
+    try {
+      body = (request.postDataJSON() as Body) ?? {};
+    } catch {
+      body = {};
+    }
+    posts.set(url.pathname, [...(posts.get(url.pathname) ?? []), body]);
+  });
+  return posts;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export function fullPathSpecs(getHarness: () => Harness) {
+  it("song → trim → mv1 → Quick Job → scenes → clips → lipsync scene 2 → auto re-stitch → manual re-stitch", { timeout: 240_000 }, async () => {
+    const { browser, baseUrl } = getHarness();
+    const media = mkdtempSync(path.join(tmpdir(), "encore-e2e-media-"));
+    const song = makeSong(media, 30);
+    const portrait = makeCharacterImage(media);
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const posts = recordPosts(page);
+    const stitches = () => posts.get("/api/mv/stitch_video") ?? [];
+    try {
+      // ---- Create page -----------------------------------------------------------------
+      const create = new CreatePageModel(page);
+      await create.goto(baseUrl);
+      assert.equal(await create.configTrigger.getAttribute("aria-expanded"), "false", "Configuration starts collapsed");
+      await create.openConfiguration();
+      assert.equal(await create.trimButton.isDisabled(), true, "Trim is disabled without audio");
+
+      await create.uploadSong(song);
+      const uploadedId = await create.track.getAttribute("data-audio-id");
+      assert.ok(uploadedId);
+      assert.equal((await page.getByTestId("audio-track-duration").textContent())?.trim(), "0:30");
+      assert.equal(await create.trimButton.isDisabled(), true, "Trim at 0 s would do nothing");
+
+      await create.trimAt(5);
+      await until(async () => (await create.track.getAttribute("data-audio-id")) !== uploadedId, "trimmed track");
+      const trimmedId = (await create.track.getAttribute("data-audio-id"))!;
+      assert.equal((await page.getByTestId("audio-track-duration").textContent())?.trim(), "0:25");
+      const playerSrc = await page.getByTestId("audio-track-player").getAttribute("src");
+      assert.ok(playerSrc?.includes(trimmedId), "the player plays the trimmed track");
+      assert.deepEqual(posts.get("/api/audio/trim"), [{ audio_id: uploadedId, start_at: 5 }]);
+
+      await create.chooseFlavor("mv1");
+      await create.describe("A band plays a stadium show at dusk", "A lead singer in a silver jacket");
+      await create.uploadCharacter(portrait);
+      await create.quickJob();
+      await page.waitForURL(/\/quick-gen-page$/);
+
+      // ---- Quick-gen page --------------------------------------------------------------
+      const quick = new QuickGenPageModel(page);
+      await page.getByTestId("input-config-flavor").waitFor();
+      assert.equal(await quick.configToggle.getAttribute("aria-expanded"), "false", "Configuration starts collapsed");
+      assert.equal((await page.getByTestId("input-config-flavor").textContent())?.trim(), "mv1");
+      assert.equal(await page.getByTestId("input-audio").getAttribute("data-audio-id"), trimmedId);
+
+      await quick.waitForScenes(2);
+      const sceneIds = await quick.sceneIds();
+      // Reload in the middle: scenes, clips and jobs come back and keep going.
+      await page.reload();
+      await quick.waitForScenes(2);
+      assert.deepEqual(await quick.sceneIds(), sceneIds, "scenes survive a reload");
+      await quick.waitForAllClips();
+      const firstFinal = await quick.waitForFinalVideo(null);
+      const clipIds = await quick.videoIds();
+      assert.deepEqual(stitches().at(-1)?.video_ids, clipIds, "auto stitch uses every clip in scene order");
+      assert.equal(stitches().at(-1)?.audio_id, trimmedId);
+      assert.equal(stitches().at(-1)?.suppress_video_audio, true);
+      assert.ok((await page.getByTestId("clip-draft").count()) > 0, "offline clips are labelled Draft");
+
+      for (const body of posts.get("/api/mv/create_scenes") ?? []) {
+        assert.equal(body.config_flavor, "mv1");
+        assert.equal(body.provider, "local");
+      }
+      for (const body of posts.get("/api/mv/generate_video") ?? []) {
+        assert.equal(body.config_flavor, "mv1");
+        assert.equal(body.provider, "local");
+      }
+
+      // ---- Lipsync the second scene -----------------------------------------------------
+      const second = quick.card(1);
+      assert.equal(await second.getByTestId("clip-lipsync").getAttribute("data-state"), "unchecked");
+      assert.ok(await second.getByRole("button", { name: "Regenerate", exact: true }).isVisible());
+      const oldId = clipIds[1]!;
+      const stitchCount = stitches().length;
+      await quick.lipsyncScene(1);
+      await until(async () => {
+        const id = await second.getAttribute("data-video-id");
+        return Boolean(id) && id !== oldId && (await second.getAttribute("data-status")) === "succeeded";
+      }, "lipsynced clip in the card");
+      const newId = (await second.getAttribute("data-video-id"))!;
+      const lipsync = posts.get("/api/mv/lipsync")?.at(-1);
+      assert.deepEqual(
+        { ...lipsync },
+        { video_id: oldId, audio_id: trimmedId, start_time: 8, end_time: 16, config_flavor: "mv1", provider: "local" },
+      );
+      assert.ok(await second.getByTestId("clip-lipsynced").isVisible());
+
+      // Automatic re-stitch with the new id in place of the old.
+      const secondFinal = await quick.waitForFinalVideo(firstFinal);
+      assert.ok(stitches().length > stitchCount, "a stitch started after lipsync");
+      const expected = clipIds.map((id, index) => (index === 1 ? newId : id));
+      assert.deepEqual(stitches().at(-1)?.video_ids, expected);
+      assert.equal(await quick.finalVideo.getAttribute("data-clip-ids"), expected.join(","));
+
+      // Manual re-stitch with the same clips and audio.
+      await page.getByTestId("restitch").click();
+      const thirdFinal = await quick.waitForFinalVideo(secondFinal);
+      assert.deepEqual(stitches().at(-1), { video_ids: expected, audio_id: trimmedId, suppress_video_audio: true });
+      const download = page.getByTestId("final-download");
+      assert.ok((await download.getAttribute("href"))?.includes(thirdFinal) || (await download.getAttribute("href")));
+      assert.ok((await download.getAttribute("download"))?.endsWith(".mp4"));
+
+      // The media the page shows is really served through the same origin.
+      const clipSrc = await second.getByTestId("clip-player").getAttribute("src");
+      const ranged = await page.evaluate(async (src) => {
+        const response = await fetch(src!, { headers: { Range: "bytes=0-99" } });
+        return { status: response.status, type: response.headers.get("content-type") };
+      }, clipSrc);
+      assert.ok(ranged.status === 206 || ranged.status === 200, `clip served (${ranged.status})`);
+
+      mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "quick-gen-page.png"), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("without a track, lipsync is disabled and says why", { timeout: 120_000 }, async () => {
+    const { browser, baseUrl } = getHarness();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${baseUrl}/create`);
+      await page.evaluate(() => {
+        sessionStorage.setItem(
+          "quickJobData",
+          JSON.stringify({ videoDescription: "A quiet street", characterDescription: "A drummer", configFlavor: "no-such-flavor", generationMode: "draft" }),
+        );
+        sessionStorage.removeItem("quickGenState");
+      });
+      await page.goto(`${baseUrl}/quick-gen-page`);
+      const quick = new QuickGenPageModel(page);
+      await page.getByTestId("flavor-note").waitFor();
+      assert.equal((await page.getByTestId("input-config-flavor").textContent())?.trim(), "default");
+      await quick.waitForScenes(1);
+      const card = quick.card(0);
+      await card.getByTestId("lipsync-reason").first().waitFor();
+      assert.equal(await card.getByTestId("clip-lipsync").isDisabled(), true);
+      await quick.waitForAllClips();
+      assert.match((await card.getByTestId("lipsync-reason").textContent()) ?? "", /audio track/);
+      assert.equal(await card.getByTestId("clip-lipsync").isDisabled(), true);
+    } finally {
+      await context.close();
+    }
+  });
+}

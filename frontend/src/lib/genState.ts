@@ -87,16 +87,19 @@ const emptyClip: ClipState = {
 };
 
 export type GenAction =
+  | { type: "hydrate"; state: GenState }
   | { type: "scenesStarted"; jobId: string | null }
   | { type: "scenesFailed"; error: string }
   | { type: "scenesLoaded"; scenes: { id: string; description: string; negativeDescription: string }[] }
   | { type: "sceneEdited"; sceneId: string; description: string }
   | { type: "clipStarted"; sceneId: string; operation: "generate" | "lipsync"; jobId: string | null }
+  | { type: "clipJobAssigned"; sceneId: string; jobId: string }
   | { type: "clipProgress"; sceneId: string; progress: number; message: string | null }
   | { type: "clipSucceeded"; sceneId: string; version: ClipVersion }
   | { type: "clipFailed"; sceneId: string; error: string }
   | { type: "stitchRequested" }
   | { type: "stitchStarted"; seq: number; videoIds: string[]; jobId: string | null }
+  | { type: "stitchJobAssigned"; seq: number; jobId: string }
   | { type: "stitchProgress"; seq: number; progress: number }
   | { type: "stitchSucceeded"; seq: number; videoId: string; videoUrl: string; draft: boolean }
   | { type: "stitchFailed"; seq: number; error: string }
@@ -139,6 +142,8 @@ function withAutoStitch(state: GenState): GenState {
 
 export function reduce(state: GenState, action: GenAction): GenState {
   switch (action.type) {
+    case "hydrate":
+      return action.state;
     case "scenesStarted":
       return { ...state, scenesStatus: "running", scenesJobId: action.jobId, scenesError: null };
     case "scenesFailed":
@@ -167,6 +172,10 @@ export function reduce(state: GenState, action: GenAction): GenState {
           error: null,
         },
       }));
+    case "clipJobAssigned":
+      return updateScene(state, action.sceneId, (scene) =>
+        scene.clip.status === "running" ? { ...scene, clip: { ...scene.clip, jobId: action.jobId } } : scene,
+      );
     case "clipProgress":
       return updateScene(state, action.sceneId, (scene) =>
         scene.clip.status === "running"
@@ -214,6 +223,10 @@ export function reduce(state: GenState, action: GenAction): GenState {
         ...state,
         final: { ...state.final, status: "running", seq: action.seq, jobId: action.jobId, videoIds: action.videoIds, progress: 0, error: null },
       };
+    case "stitchJobAssigned":
+      return action.seq === state.final.seq && state.final.status === "running"
+        ? { ...state, final: { ...state.final, jobId: action.jobId } }
+        : state;
     case "stitchProgress":
       return action.seq === state.final.seq ? { ...state, final: { ...state.final, progress: action.progress } } : state;
     case "stitchSucceeded":

@@ -1,0 +1,152 @@
+"use client";
+
+import { AlertCircle, Loader2, RefreshCw } from "lucide-react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardHeader } from "@/components/ui/card";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Label } from "@/components/ui/label";
+import { Progress } from "@/components/ui/progress";
+import { Textarea } from "@/components/ui/textarea";
+import { currentClip, type SceneState } from "@/lib/genState";
+import { lipsyncWindow } from "@/lib/lipsync";
+import { useState } from "react";
+
+interface SceneCardProps {
+  scene: SceneState;
+  index: number;
+  hasAudio: boolean;
+  onEdit: (description: string) => void;
+  onRegenerate: (withLipsync: boolean) => void;
+}
+
+/** One scene: its editable text, its current clip with live status, and regenerate/lipsync controls. */
+export function SceneCard({ scene, index, hasAudio, onEdit, onRegenerate }: SceneCardProps) {
+  const [lipsync, setLipsync] = useState(false);
+  const clip = scene.clip;
+  const current = currentClip(scene);
+  const running = clip.status === "running";
+  const lipsyncRunning = running && clip.operation === "lipsync";
+  const window = lipsyncWindow(index);
+  const lipsyncReason = !hasAudio
+    ? "Lipsync needs an audio track; add one on the Create page."
+    : !current
+      ? "Lipsync needs a clip first."
+      : null;
+  const useLipsync = lipsync && lipsyncReason === null;
+
+  return (
+    <Card
+      data-testid="scene-card"
+      data-scene-id={scene.id}
+      data-video-id={current?.videoId ?? ""}
+      data-status={clip.status}
+      aria-busy={running}
+    >
+      <CardHeader className="flex-row items-center gap-2 pb-2">
+        <h3 className="font-semibold">Scene {index + 1}</h3>
+        <span className="text-xs text-muted-foreground tabular-nums">
+          {window.start_time}–{window.end_time} s
+        </span>
+        <div className="ml-auto flex items-center gap-2">
+          {current?.kind === "lipsync" ? <Badge data-testid="clip-lipsynced">Lipsynced</Badge> : null}
+          {current?.draft ? (
+            <Badge variant="warning" data-testid="clip-draft">
+              Draft
+            </Badge>
+          ) : null}
+        </div>
+      </CardHeader>
+      <CardContent className="grid gap-4 md:grid-cols-2">
+        <div className="space-y-2">
+          <Label htmlFor={`scene-text-${scene.id}`}>Scene description</Label>
+          <Textarea
+            id={`scene-text-${scene.id}`}
+            data-testid="scene-text"
+            className="min-h-[140px]"
+            value={scene.description}
+            disabled={running}
+            onChange={(event) => onEdit(event.target.value)}
+          />
+        </div>
+        <div className="space-y-3">
+          {current ? (
+            <video
+              key={current.videoUrl}
+              src={current.videoUrl}
+              controls
+              muted
+              preload="metadata"
+              className="aspect-video w-full rounded-md border bg-black"
+              data-testid="clip-player"
+            />
+          ) : (
+            <div className="flex aspect-video w-full items-center justify-center rounded-md border border-dashed text-sm text-muted-foreground">
+              {running ? "Generating the clip…" : clip.status === "failed" ? "No clip" : "Waiting…"}
+            </div>
+          )}
+          {running ? (
+            <div className="space-y-1" data-testid="clip-progress">
+              <p className="flex items-center gap-2 text-sm text-muted-foreground">
+                <Loader2 className="h-4 w-4 animate-spin" aria-hidden />
+                {lipsyncRunning ? "Lipsyncing…" : current ? "Regenerating…" : "Generating…"}
+                {clip.message ? <span className="truncate">{clip.message}</span> : null}
+              </p>
+              <Progress value={Math.round(clip.progress * 100)} />
+            </div>
+          ) : null}
+          {clip.error ? (
+            <p className="flex items-start gap-2 text-sm text-destructive" role="alert" data-testid="clip-error">
+              <AlertCircle className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
+              {clip.error}
+            </p>
+          ) : null}
+          <div className="flex flex-wrap items-center gap-3">
+            <Button
+              size="sm"
+              variant={clip.status === "failed" ? "default" : "secondary"}
+              disabled={running}
+              onClick={() => onRegenerate(useLipsync)}
+              data-testid="clip-regenerate"
+            >
+              <RefreshCw aria-hidden />
+              {useLipsync ? "Regenerate with lipsync" : clip.status === "failed" && !current ? "Retry" : "Regenerate"}
+            </Button>
+            <div className="flex items-center gap-2">
+              <Checkbox
+                id={`lipsync-${scene.id}`}
+                data-testid="clip-lipsync"
+                checked={useLipsync}
+                disabled={running || lipsyncReason !== null}
+                onCheckedChange={(value) => setLipsync(value === true)}
+                aria-describedby={lipsyncReason ? `lipsync-reason-${scene.id}` : undefined}
+              />
+              <Label htmlFor={`lipsync-${scene.id}`}>with lipsync</Label>
+            </div>
+          </div>
+          {lipsyncReason && !running ? (
+            <p id={`lipsync-reason-${scene.id}`} className="text-xs text-muted-foreground" data-testid="lipsync-reason">
+              {lipsyncReason}
+            </p>
+          ) : null}
+          {clip.history.length > 1 ? (
+            <details className="text-xs text-muted-foreground" data-testid="clip-history">
+              <summary className="cursor-pointer">
+                Version {clip.history.length} of {clip.history.length}
+              </summary>
+              <ol className="mt-1 list-decimal space-y-0.5 pl-5">
+                {clip.history.map((version) => (
+                  <li key={version.videoId}>
+                    <a className="underline" href={version.videoUrl} target="_blank" rel="noreferrer">
+                      {version.kind === "lipsync" ? "lipsync" : "generated"} · {version.videoId.slice(0, 8)}
+                    </a>
+                  </li>
+                ))}
+              </ol>
+            </details>
+          ) : null}
+        </div>
+      </CardContent>
+    </Card>
+  );
+}
