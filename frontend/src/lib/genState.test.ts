@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import {
+  allClipsSettled,
+  currentVideoIds,
+  initialGenState,
+  parseGenState,
+  reduce,
+  type ClipVersion,
+  type GenAction,
+  type GenState,
+} from "./genState";
+
+const version = (videoId: string, kind: ClipVersion["kind"] = "generated"): ClipVersion => ({
+  videoId,
+  videoUrl: `/api/mv/get_video/${videoId}`,
+  kind,
+  draft: true,
+});
+
+function run(actions: GenAction[], start: GenState = initialGenState): GenState {
+  return actions.reduce(reduce, start);
+}
+
+const threeScenes: GenAction = {
+  type: "scenesLoaded",
+  scenes: ["a", "b", "c"].map((id) => ({ id, description: `scene ${id}`, negativeDescription: "" })),
+};
+
+const allGenerated: GenAction[] = [
+  threeScenes,
+  ...["a", "b", "c"].map((sceneId): GenAction => ({ type: "clipStarted", sceneId, operation: "generate", jobId: `job-${sceneId}` })),
+  { type: "clipSucceeded", sceneId: "c", version: version("v-c") },
+  { type: "clipSucceeded", sceneId: "a", version: version("v-a") },
+  { type: "clipSucceeded", sceneId: "b", version: version("v-b") },
+];
+
+describe("quick-gen state", () => {
+  it("requests exactly one automatic stitch when all clips first finish, ids in scene order", () => {
+    const beforeLast = run(allGenerated.slice(0, -1));
+    expect(beforeLast.stitchRequested).toBe(0);
+    const state = run(allGenerated);
+    expect(state.stitchRequested).toBe(1);
+    expect(state.autoStitched).toBe(true);
+    expect(currentVideoIds(state)).toEqual(["v-a", "v-b", "v-c"]);
+  });
+
+  it("lipsync replaces the current id, keeps history, and requests a stitch that sees the new id", () => {
+    const stitched = run([
+      ...allGenerated,
+      { type: "stitchStarted", seq: 1, videoIds: ["v-a", "v-b", "v-c"], jobId: "s1" },
+      { type: "stitchSucceeded", seq: 1, videoId: "final-1", videoUrl: "/api/mv/get_video/final-1", draft: true },
+    ]);
+    const state = run(
+      [
+        { type: "clipStarted", sceneId: "b", operation: "lipsync", jobId: "lip" },
+        { type: "clipSucceeded", sceneId: "b", version: version("v-b2", "lipsync") },
+      ],
+      stitched,
+    );
+    expect(state.scenes[1]?.clip.history.map((v) => v.videoId)).toEqual(["v-b", "v-b2"]);
+    expect(currentVideoIds(state)).toEqual(["v-a", "v-b2", "v-c"]);
+    expect(state.stitchRequested).toBe(2);
+    expect(state.stitchRequested).toBeGreaterThan(state.final.seq);
+  });
+
+  it("a failed lipsync keeps the previous clip current and shows the error", () => {
+    const state = run([
+      ...allGenerated,
+      { type: "clipStarted", sceneId: "b", operation: "lipsync", jobId: "lip" },
+      { type: "clipFailed", sceneId: "b", error: "Lipsync model failed." },
+    ]);
+    expect(state.scenes[1]?.clip.status).toBe("succeeded");
+    expect(state.scenes[1]?.clip.error).toBe("Lipsync model failed.");
+    expect(currentVideoIds(state)).toEqual(["v-a", "v-b", "v-c"]);
+    expect(state.stitchRequested).toBe(1);
+  });
+
+  it("stitches what succeeded when some clips fail, and ignores results of superseded stitches", () => {
+    let state = run([
+      threeScenes,
+      { type: "clipSucceeded", sceneId: "a", version: version("v-a") },
+      { type: "clipFailed", sceneId: "b", error: "boom" },
+      { type: "clipSucceeded", sceneId: "c", version: version("v-c") },
+    ]);
+    expect(allClipsSettled(state)).toBe(true);
+    expect(state.stitchRequested).toBe(1);
+    expect(currentVideoIds(state)).toEqual(["v-a", "v-c"]);
+    state = run(
+      [
+        { type: "stitchStarted", seq: 1, videoIds: ["v-a", "v-c"], jobId: null },
+        { type: "stitchRequested" },
+        { type: "stitchStarted", seq: 2, videoIds: ["v-a", "v-c"], jobId: null },
+        { type: "stitchSucceeded", seq: 1, videoId: "old", videoUrl: "/old", draft: false },
+      ],
+      state,
+    );
+    expect(state.final.videoId).toBeNull();
+    state = reduce(state, { type: "stitchSucceeded", seq: 2, videoId: "new", videoUrl: "/new", draft: false });
+    expect(state.final.videoId).toBe("new");
+  });
+
+  it("edits are keyed by scene id, not position", () => {
+    const state = run([threeScenes, { type: "sceneEdited", sceneId: "c", description: "edited" }]);
+    expect(state.scenes.map((s) => s.description)).toEqual(["scene a", "scene b", "edited"]);
+  });
+
+  it("after a reload, running work with a job id resumes and work without one becomes retryable", () => {
+    const running = run([
+      threeScenes,
+      { type: "clipStarted", sceneId: "a", operation: "generate", jobId: "job-a" },
+      { type: "clipStarted", sceneId: "b", operation: "generate", jobId: null },
+    ]);
+    const restored = parseGenState(JSON.stringify(running));
+    expect(restored.scenes[0]?.clip).toMatchObject({ status: "running", jobId: "job-a" });
+    expect(restored.scenes[1]?.clip.status).toBe("failed");
+    expect(restored.scenes[1]?.clip.error).toMatch(/Retry/);
+    expect(parseGenState("not json")).toBe(initialGenState);
+    expect(parseGenState(null)).toBe(initialGenState);
+  });
+});
