@@ -109,3 +109,17 @@ class Provider(Protocol):
     ) -> tuple[Path, Provenance]:
         """Lipsync `video` to `audio` (already cut to the clip's window) into `workdir`."""
         ...
+
+
+def response_metadata(flavor: str, provenance: Provenance, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The `metadata` every generation response carries: flavor, provider, model, parameters, draft flag, cost."""
+    return {
+        "config_flavor": flavor,
+        "provider": provenance.provider,
+        "model": provenance.model,
+        "draft": provenance.draft,
+        "parameters": parameters,
+        "prediction_id": provenance.prediction_id,
+        "seconds": round(provenance.seconds, 3),
+        "cost_estimate": round(provenance.cost_estimate, 4),
+    }

@@ -1,0 +1,1 @@
+"""Character reference images: generated or uploaded, stored as PNG."""

@@ -1,0 +1,176 @@
+"""Generating, uploading and serving character reference images."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from fastapi import UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from mv.assets.schemas import Asset
+from mv.core import ffmpeg
+from mv.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
+from mv.core.ids import new_id
+from mv.core.logging import get_logger
+from mv.deps import Services
+from mv.flavors.schemas import ImageParams, ImagePrompts
+from mv.images.schemas import GenerateCharacterRequest
+from mv.jobs.runner import JobContext
+from mv.jobs.schemas import Job
+from mv.providers.base import response_metadata
+
+log = get_logger(__name__)
+
+KIND = "generate_character_reference"
+MAX_UPLOAD_BYTES = 10 * 2**20
+MAX_SIDE = 2048
+_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"))
+
+
+def image_key(image_id: str) -> str:
+    """The media key of a character reference."""
+    return f"character_reference/{image_id}.png"
+
+
+async def image_url(services: Services, asset: Asset) -> str:
+    """A presigned URL when serving from S3, else the same-origin route."""
+    if services.settings.mv_serve_from_s3 and asset.s3_key:
+        url = await services.storage.presigned_url(asset.s3_key)
+        if url:
+            return url
+    return f"/api/mv/get_character_reference/{asset.id}"
+
+
+async def to_png(source: Path, dest: Path) -> Path:
+    """Re-encode any accepted image as a PNG no larger than MAX_SIDE (also strips metadata)."""
+    await ffmpeg.ffmpeg([
+        *ffmpeg.local_input(source, ffmpeg.IMAGE_FORMATS),
+        "-frames:v", "1", "-map_metadata", "-1",
+        "-vf", f"scale='min({MAX_SIDE},iw)':'min({MAX_SIDE},ih)':force_original_aspect_ratio=decrease",
+        "-c:v", "png", "-f", "image2", f"file:{dest}",
+    ])
+    return dest
+
+
+async def store_image(services: Services, image_id: str, png: Path, *, job_id: str | None, info: dict[str, Any]) -> Asset:
+    """Publish a PNG under its key, mirror it, record the asset."""
+    key = image_key(image_id)
+    services.storage.publish(png, key)
+    s3_key = await services.storage.mirror(key)
+    await services.assets.insert(asset_id=image_id, kind="image", status="succeeded", job_id=job_id, storage_key=key, info=info)
+    asset = await services.assets.update(image_id, s3_key=s3_key)
+    assert asset is not None
+    return asset
+
+
+async def ready_image(services: Services, image_id: str) -> Asset:
+    """The ready character reference with this id; NotFound otherwise."""
+    asset = await services.assets.get(str(image_id))
+    if asset is None or asset.kind != "image" or not asset.ready or not services.storage.exists(asset.storage_key or ""):
+        raise NotFound("No character reference has that id.")
+    return asset
+
+
+async def start(services: Services, body: GenerateCharacterRequest) -> Job:
+    """Check the provider, then queue the images."""
+    request = body.model_dump(mode="json")
+    request["provider"] = services.providers.resolve(body.provider)
+    return await services.runner.submit(KIND, request)
+
+
+async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
+    """Render the images, store each as a PNG asset, answer with ids and URLs."""
+    body = GenerateCharacterRequest.model_validate({k: v for k, v in ctx.request.items() if k != "provider"})
+    flavor, _ = services.flavors.registry.resolve(body.config_flavor)
+    params = services.flavors.load(body.config_flavor, ImageParams, into="mv.images.service:image_params")
+    prompts = services.flavors.load(body.config_flavor, ImagePrompts, into="mv.images.service:image_prompts")
+    count = body.num_images or params.num_images
+    provider = services.providers.get(ctx.request["provider"])
+    await ctx.progress(0.1, "Drawing the character")
+    images = []
+    with services.storage.workspace() as workdir:
+        produced = await provider.character_images(ctx, body.character_description, count, params, prompts, workdir)
+        for index, (path, provenance) in enumerate(produced):
+            image_id = str(uuid.uuid5(uuid.UUID(ctx.id), f"image-{index}"))
+            png = await to_png(path, workdir / f"{image_id}.png")
+            info = {
+                "source": "generated",
+                "config_flavor": flavor,
+                "character_description": body.character_description,
+                "provenance": provenance.as_dict(),
+            }
+            asset = await store_image(services, image_id, png, job_id=ctx.id, info=info)
+            images.append({"id": image_id, "url": await image_url(services, asset)})
+    total = sum(p.cost_estimate for _, p in produced)
+    first = produced[0][1]
+    metadata = response_metadata(
+        flavor,
+        first,
+        {"num_images": count, "aspect_ratio": params.aspect_ratio, "output_format": params.output_format, **(
+            {"model_input": {k: v for k, v in first.inputs.items() if k != "prompt"}} if first.provider == "replicate" else {})},
+    )
+    metadata["cost_estimate"] = round(total, 4)
+    metadata["prediction_ids"] = [p.prediction_id for _, p in produced if p.prediction_id]
+    metadata["images_requested"] = count
+    metadata["images_made"] = len(produced)
+    return {"images": images, "metadata": metadata}
+
+
+def _sniff(head: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+async def upload(services: Services, file: UploadFile) -> dict[str, Any]:
+    """Accept a PNG, JPEG or WebP up to 10 MB, check its content, store it as a PNG."""
+    with services.storage.workspace() as workdir:
+        raw = workdir / "upload.bin"
+        size = 0
+        with raw.open("wb") as fh:
+            while chunk := await file.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    raise PayloadTooLarge("The image is larger than 10 MB.")
+                fh.write(chunk)
+        head = await asyncio.to_thread(lambda: raw.open("rb").read(16))
+        kind = _sniff(head)
+        if kind is None:
+            raise UnsupportedMediaType("The file must be a PNG, JPEG or WebP image.")
+        try:
+            info = await ffmpeg.probe(raw, ffmpeg.IMAGE_FORMATS)
+        except ffmpeg.MediaError:
+            raise UnsupportedMediaType("The image could not be read.") from None
+        streams = [s for s in info.get("streams", []) if s.get("codec_type") == "video"]
+        if not streams:
+            raise UnsupportedMediaType("The file must be a PNG, JPEG or WebP image.")
+        image_id = new_id()
+        png = await to_png(raw, workdir / "image.png")
+        meta = {"source": "upload", "original_format": kind, "width": streams[0].get("width"), "height": streams[0].get("height"), "file_size_bytes": size}
+        asset = await store_image(services, image_id, png, job_id=None, info=meta)
+    return {
+        "images": [{"id": image_id, "url": await image_url(services, asset)}],
+        "metadata": {"provider": "upload", "model": None, "config_flavor": None, "draft": False, **meta},
+    }
+
+
+async def serve(services: Services, image_id: str) -> Response:
+    """The PNG, or a redirect to its presigned copy when serving from S3."""
+    asset = await ready_image(services, image_id)
+    if services.settings.mv_serve_from_s3 and asset.s3_key:
+        url = await services.storage.presigned_url(asset.s3_key)
+        if url:
+            return RedirectResponse(url, status_code=307)
+    return FileResponse(services.storage.path(asset.storage_key or ""), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def setup(services: Services) -> None:
+    """Register the character-image job."""
+    services.runner.register(KIND, partial(run, services))

@@ -1,0 +1,202 @@
+"""The offline provider: deterministic drafts rendered with ffmpeg, no key and no network."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+import time
+from pathlib import Path
+
+from mv.core import ffmpeg
+from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, VideoParams
+from mv.jobs.runner import JobContext
+from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneBrief
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+WIDTH, HEIGHT, FPS = 1280, 720, 24
+IMAGE_SIZE = 768
+AUDIO_RATE = 48000
+
+SCENE_MODEL = "local/draft-scenes"
+IMAGE_MODEL = "local/draft-image"
+CLIP_MODEL = "local/draft-clip"
+LIPSYNC_MODEL = "local/draft-lipsync"
+
+
+def _digest(*parts: object) -> bytes:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
+
+
+def _colour(raw: bytes) -> str:
+    return "0x" + raw[:3].hex()
+
+
+def _font(path: Path) -> str:
+    return f"fontfile={path}"
+
+
+def _wrap(text: str, width: int, max_lines: int) -> str:
+    lines = textwrap.wrap(" ".join(text.split()), width=width) or [" "]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(0, width - 1)].rstrip() + "…"
+    return "\n".join(lines)
+
+
+def _write_text(path: Path, text: str) -> Path:
+    # drawtext reads text from a file (with expansion off) so user text never becomes filter syntax.
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _drawtext(textfile: Path, font: Path, size: int, x: str, y: str, *, box: str = "black@0.55") -> str:
+    return (
+        f"drawtext={_font(font)}:textfile={textfile}:expansion=none:fontsize={size}:fontcolor=white:line_spacing=6"
+        f":box=1:boxcolor={box}:boxborderw=14:x={x}:y={y}"
+    )
+
+
+class LocalProvider:
+    """Offline drafts: scenes from the flavor's shot list, ffmpeg-rendered images and clips."""
+
+    name: ProviderName = "local"
+
+    async def plan_scenes(
+        self, ctx: JobContext, brief: SceneBrief, params: Parameters, prompts: ScenePrompts
+    ) -> tuple[list[Scene], Provenance]:
+        """Cycle the flavor's draft shots to the requested number of scenes."""
+        started = time.monotonic()
+        values = brief.fields()
+        negative = prompts.draft_negative.format(**values)
+        shots = prompts.draft_shots
+        scenes = [
+            Scene(description=shots[i % len(shots)].format(**values), negative_description=negative)
+            for i in range(brief.number_of_scenes)
+        ]
+        provenance = Provenance(
+            provider="local",
+            model=SCENE_MODEL,
+            inputs={"number_of_scenes": brief.number_of_scenes, "draft_shots": len(shots)},
+            seconds=time.monotonic() - started,
+            draft=True,
+        )
+        return scenes, provenance
+
+    async def character_images(
+        self, ctx: JobContext, description: str, count: int, params: ImageParams, prompts: ImagePrompts, workdir: Path
+    ) -> list[tuple[Path, Provenance]]:
+        """Render `count` gradient cards captioned with the description."""
+        prompt = prompts.character_reference_prompt.format(character_description=description)
+        results = []
+        for index in range(count):
+            started = time.monotonic()
+            out = workdir / f"character_{index}.png"
+            await self.render_card(description, index, out)
+            results.append(
+                (
+                    out,
+                    Provenance(
+                        provider="local",
+                        model=IMAGE_MODEL,
+                        inputs={"prompt": prompt, "variant": index},
+                        seconds=time.monotonic() - started,
+                        draft=True,
+                    ),
+                )
+            )
+        return results
+
+    async def render_card(self, description: str, variant: int, out: Path) -> None:
+        """One deterministic square PNG for a description and variant."""
+        raw = _digest("card", description, variant)
+        seed = int.from_bytes(raw[6:10], "big") % 2**31
+        text = _write_text(out.with_suffix(".txt"), _wrap(description, 30, 9))
+        badge = _write_text(out.with_suffix(".badge.txt"), "CHARACTER DRAFT")
+        graph = (
+            f"gradients=s={IMAGE_SIZE}x{IMAGE_SIZE}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.00001:duration=1:rate=1,"
+            f"drawbox=x=iw/2-90:y=ih/2-230:w=180:h=180:color=white@0.35:t=fill,"
+            f"drawbox=x=iw/2-150:y=ih/2-40:w=300:h=260:color=white@0.25:t=fill,"
+            f"{_drawtext(badge, FONT_BOLD, 26, '24', '24', box='black@0.7')},"
+            f"{_drawtext(text, FONT, 30, '(w-text_w)/2', 'h-text_h-48')}"
+        )
+        await ffmpeg.ffmpeg(["-f", "lavfi", "-i", graph, "-frames:v", "1", "-c:v", "png", "-f", "image2", f"file:{out}"])
+
+    async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
+        """An 8 s 720p H.264 draft: panned character image, scene text, DRAFT badge and the song's waveform."""
+        started = time.monotonic()
+        seconds = float(params.duration)
+        out = workdir / "clip.mp4"
+        raw = _digest("clip", brief.prompt, brief.seed)
+        text = _write_text(workdir / "scene.txt", _wrap(brief.prompt, 58, 4))
+        badge = _write_text(workdir / "badge.txt", "DRAFT")
+        seed = int.from_bytes(raw[6:10], "big") % 2**31
+        args: list[str] = [
+            "-f", "lavfi", "-i",
+            f"gradients=s={WIDTH // 4}x{HEIGHT // 4}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.01:rate={FPS}:duration={seconds}",
+        ]
+        base = f"[0:v]scale={WIDTH}:{HEIGHT},format=yuv420p,setsar=1"
+        if brief.reference_image is not None:
+            # The character card drifts slowly across the frame (a cheap Ken Burns).
+            args += ffmpeg.local_input(brief.reference_image, ffmpeg.IMAGE_FORMATS)
+            base = (
+                f"[1:v]scale=520:520:force_original_aspect_ratio=decrease,setsar=1,format=yuva420p[card];"
+                f"{base}[bg];[bg][card]overlay=x='60+(W-w-120)*t/{seconds}':y=70:eof_action=repeat"
+            )
+        audio_index = 2 if brief.reference_image is not None else 1
+        if brief.audio_segment is not None:
+            args += ffmpeg.local_input(brief.audio_segment, ffmpeg.AUDIO_FORMATS)
+        else:
+            args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
+        overlays = (
+            f"{_drawtext(badge, FONT_BOLD, 34, '28', '28', box='red@0.8')},"
+            f"{_drawtext(text, FONT, 30, '(w-text_w)/2', 'h-text_h-40')}"
+        )
+        if brief.audio_segment is not None:
+            graph = (
+                f"{base}[scene];[{audio_index}:a]asplit[wa][pa];"
+                f"[wa]aformat=channel_layouts=mono,showwaves=s={WIDTH}x140:mode=cline:rate={FPS}:colors=white@0.85[w];"
+                f"[scene][w]overlay=x=0:y=H-h-150:eof_action=pass,{overlays}[v];"
+                f"[pa]aresample={AUDIO_RATE},apad[a]"
+            )
+        else:
+            graph = f"{base},{overlays}[v];[{audio_index}:a]anull[a]"
+        args += [
+            "-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-t", f"{seconds}",
+            "-r", str(FPS), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-crf", "26",
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-ar", str(AUDIO_RATE), "-ac", "2",
+            "-movflags", "+faststart", "-f", "mp4", f"file:{out}",
+        ]
+        await ffmpeg.ffmpeg(args)
+        provenance = Provenance(
+            provider="local",
+            model=CLIP_MODEL,
+            inputs={
+                "prompt": brief.prompt,
+                "negative_prompt": brief.negative_prompt,
+                "duration": params.duration,
+                "resolution": f"{WIDTH}x{HEIGHT}",
+                "character_reference": brief.reference_image is not None,
+                "audio_segment": brief.audio_segment is not None,
+            },
+            seconds=time.monotonic() - started,
+            draft=True,
+        )
+        return out, provenance
+
+    async def lipsync(
+        self, ctx: JobContext, video: Path, audio: Path, params: LipsyncParams, workdir: Path
+    ) -> tuple[Path, Provenance]:
+        """Mux `audio` onto `video` (video stream copied), padded or cut to the video's length."""
+        started = time.monotonic()
+        out = workdir / "lipsync.mp4"
+        await ffmpeg.ffmpeg([
+            *ffmpeg.local_input(video, ffmpeg.VIDEO_FORMATS),
+            *ffmpeg.local_input(audio, ffmpeg.AUDIO_FORMATS),
+            "-map", "0:v:0", "-map", "1:a:0", "-af", "apad", "-shortest",
+            "-c:v", "copy", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-f", "mp4", f"file:{out}",
+        ])
+        provenance = Provenance(
+            provider="local", model=LIPSYNC_MODEL, inputs={"mode": "mux"}, seconds=time.monotonic() - started, draft=True
+        )
+        return out, provenance

@@ -1,0 +1,61 @@
+"""Which provider serves a request: the one it names, else the server default."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from mv.core.errors import BadRequest
+from mv.core.settings import Settings
+from mv.core.storage import MediaStorage
+from mv.providers.base import Provider, ProviderName
+from mv.providers.local import LocalProvider
+from mv.providers.replicate import ReplicateProvider
+
+NO_TOKEN = (
+    "The replicate provider needs REPLICATE_API_TOKEN to be set on the server; "
+    'set it, or ask for provider "local" to make offline drafts.'
+)
+
+
+class ProviderRegistry:
+    """Builds each provider once and hands out the one a request asks for."""
+
+    def __init__(self, settings: Settings, storage: MediaStorage) -> None:
+        self.settings = settings
+        self.storage = storage
+        self.local = LocalProvider()
+        self._replicate: ReplicateProvider | None = None
+
+    @property
+    def default(self) -> ProviderName:
+        """The provider used when a request names none."""
+        return self.settings.default_provider
+
+    @property
+    def replicate_available(self) -> bool:
+        """Whether a Replicate token is configured."""
+        return self.settings.replicate_token is not None
+
+    def resolve(self, requested: str | None) -> ProviderName:
+        """The provider name a request will use; 400 when it cannot be served."""
+        name = requested or self.default
+        if name not in ("local", "replicate"):
+            raise BadRequest('provider must be "local" or "replicate".')
+        if name == "replicate" and not self.replicate_available:
+            raise BadRequest(NO_TOKEN)
+        return cast(ProviderName, name)
+
+    def get(self, requested: str | None) -> Provider:
+        """The provider instance for a request."""
+        name = self.resolve(requested)
+        if name == "local":
+            return self.local
+        if self._replicate is None:
+            self._replicate = ReplicateProvider(self.settings, self.storage)
+        return self._replicate
+
+    async def close(self) -> None:
+        """Release HTTP clients."""
+        if self._replicate is not None:
+            await self._replicate.close()
+            self._replicate = None

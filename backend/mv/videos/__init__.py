@@ -1,0 +1,1 @@
+"""Clips: one video per scene, and serving any stored video."""

@@ -1,0 +1,149 @@
+"""Generating clips as durable jobs, and serving stored videos."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from functools import partial
+from typing import Any
+
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from mv.assets.schemas import Asset
+from mv.audio.service import cut_segment, ready_audio
+from mv.core.errors import EncoreError, InternalError, NotFound
+from mv.core.ids import new_id
+from mv.core.logging import get_logger
+from mv.deps import Services
+from mv.flavors.schemas import VideoParams
+from mv.images.service import ready_image
+from mv.jobs.runner import JobContext
+from mv.jobs.schemas import Job
+from mv.providers.base import ClipBrief, response_metadata
+from mv.videos.schemas import GenerateVideoRequest
+
+log = get_logger(__name__)
+
+KIND = "generate_video"
+
+
+def video_key(video_id: str) -> str:
+    """Where a video asset's MP4 lives."""
+    return f"jobs/{video_id}/video.mp4"
+
+
+async def video_url(services: Services, asset: Asset) -> str:
+    """A presigned URL when serving from S3, else the same-origin route."""
+    if services.settings.mv_serve_from_s3 and asset.s3_key:
+        url = await services.storage.presigned_url(asset.s3_key)
+        if url:
+            return url
+    return f"/api/mv/get_video/{asset.id}"
+
+
+async def start(services: Services, body: GenerateVideoRequest) -> Job:
+    """Validate the inputs, create the queued clip asset (its id is the job id) and queue the job."""
+    provider = services.providers.resolve(body.provider)
+    if body.character_reference_id is not None:
+        await ready_image(services, str(body.character_reference_id))
+    if body.audio_id is not None:
+        await ready_audio(services, str(body.audio_id))
+    video_id = new_id()
+    request = body.model_dump(mode="json")
+    request["provider"] = provider
+    await services.assets.insert(
+        asset_id=video_id,
+        kind="video",
+        status="queued",
+        job_id=video_id,
+        info={"prompt": body.prompt, "provider": provider, "config_flavor": body.config_flavor, "submitted_at": time.time()},
+    )
+    return await services.runner.submit(KIND, request, job_id=video_id)
+
+
+async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
+    """Cut the song window, render the clip, publish `jobs/{id}/video.mp4`, mirror it, record provenance."""
+    video_id = ctx.id
+    body = GenerateVideoRequest.model_validate({k: v for k, v in ctx.request.items() if k != "provider"})
+    flavor, _ = services.flavors.registry.resolve(body.config_flavor)
+    params = services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params")
+    provider = services.providers.get(ctx.request["provider"])
+    await services.assets.update(video_id, status="running")
+    started = time.monotonic()
+    try:
+        with services.storage.workspace() as workdir:
+            reference = None
+            if body.character_reference_id is not None:
+                image = await ready_image(services, str(body.character_reference_id))
+                reference = services.storage.path(image.storage_key or "")
+            segment = None
+            window: dict[str, float] | None = None
+            if body.audio_id is not None:
+                start_at = body.start_time or 0.0
+                end_at = body.end_time if body.end_time is not None else start_at + params.duration
+                segment = await cut_segment(services, str(body.audio_id), start_at, end_at, workdir)
+                window = {"start_time": start_at, "end_time": end_at}
+            await ctx.progress(0.1, "Rendering the clip")
+            brief = ClipBrief(
+                prompt=body.prompt,
+                negative_prompt=body.negative_prompt or "",
+                reference_image=reference,
+                audio_segment=segment,
+                seed=body.seed,
+            )
+            produced, provenance = await provider.clip(ctx, brief, params, workdir)
+            key = video_key(video_id)
+            services.storage.publish(produced, key)
+        s3_key = await services.storage.mirror(key)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        error = exc if isinstance(exc, EncoreError) else InternalError("The clip could not be made.")
+        await services.assets.update(video_id, status="failed", info_patch={"error": error.body()})
+        raise
+    parameters = {
+        "duration": params.duration,
+        "aspect_ratio": params.aspect_ratio,
+        "resolution": params.resolution,
+        "generate_audio": params.generate_audio,
+        "reference_input": params.reference_input if reference is not None else "none",
+        "character_reference_id": str(body.character_reference_id) if body.character_reference_id else None,
+        "audio_id": str(body.audio_id) if body.audio_id else None,
+        **(window or {}),
+    }
+    info = {
+        "config_flavor": flavor,
+        "provenance": provenance.as_dict(),
+        "parameters": parameters,
+        "timings": {"total_seconds": round(time.monotonic() - started, 3), "provider_seconds": round(provenance.seconds, 3)},
+    }
+    asset = await services.assets.update(video_id, status="succeeded", storage_key=key, s3_key=s3_key, info_patch=info)
+    assert asset is not None
+    return {
+        "video_id": video_id,
+        "video_url": await video_url(services, asset),
+        "status": "succeeded",
+        "metadata": response_metadata(flavor, provenance, parameters),
+    }
+
+
+async def serve(services: Services, video_id: str) -> Response:
+    """The MP4 (Range supported), a redirect to its presigned copy, or 202 with its status while not ready."""
+    asset = await services.assets.get(video_id)
+    if asset is None or asset.kind != "video":
+        raise NotFound("No video has that id.")
+    if not asset.ready:
+        return JSONResponse({"video_id": asset.id, "status": asset.status}, status_code=202, headers={"Retry-After": "2"})
+    if services.settings.mv_serve_from_s3 and asset.s3_key:
+        url = await services.storage.presigned_url(asset.s3_key)
+        if url:
+            return RedirectResponse(url, status_code=307)
+    path = services.storage.path(asset.storage_key or "")
+    if not path.is_file():
+        raise NotFound("No video has that id.")
+    return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def setup(services: Services) -> None:
+    """Register the clip job."""
+    services.runner.register(KIND, partial(run, services))
