@@ -20,4 +20,5 @@ SETUP_HOOKS: tuple[Callable[[Services], None], ...] = ()
 def routers() -> list[APIRouter]:
     """All routers in mounting order."""
     return [module.router for module in ROUTER_MODULES]
+from mv.stitch import router as stitch_router, service as stitch_service; ROUTER_MODULES += (stitch_router,); SETUP_HOOKS += (stitch_service.setup,)  # noqa: E402, E702
 from mv import providers; from mv.scenes import router as scenes_router, service as scenes_service; from mv.images import router as images_router, service as images_service; from mv.videos import router as videos_router, service as videos_service; ROUTER_MODULES += (scenes_router, images_router, videos_router); SETUP_HOOKS += (providers.setup, scenes_service.setup, images_service.setup, videos_service.setup)  # noqa: E402, E501, E702

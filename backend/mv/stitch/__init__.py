@@ -1,0 +1,1 @@
+"""Stitching clips into one music video with the song as its soundtrack."""

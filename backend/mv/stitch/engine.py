@@ -1,0 +1,220 @@
+"""Joining clips with ffmpeg: probe, normalize only the odd ones out, concat by stream copy, mux one soundtrack."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from mv.core import ffmpeg
+from mv.core.ffmpeg import AUDIO_FORMATS, VIDEO_FORMATS, MediaError, local_input
+
+CONCAT_FORMATS = f"concat,{VIDEO_FORMATS}"
+ENCODERS = {"h264": "libx264", "hevc": "libx265"}
+H264_PROFILES = {"Constrained Baseline": "baseline", "Baseline": "baseline", "Main": "main", "High": "high", "High 10": "high10", "High 4:2:2": "high422", "High 4:4:4 Predictive": "high444"}
+FALLBACK = {"codec": "h264", "profile": "High", "pix_fmt": "yuv420p"}
+AUDIO_RATE = 48000
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """Everything that must match for the concat demuxer to join clips by stream copy."""
+
+    codec: str
+    profile: str
+    width: int
+    height: int
+    pix_fmt: str
+    frame_rate: str
+    time_base: str
+    sar: str
+
+    @property
+    def timescale(self) -> int:
+        """The MP4 track timescale (the denominator of the time base)."""
+        return Fraction(self.time_base).denominator
+
+
+@dataclass(frozen=True)
+class ClipInfo:
+    """One probed clip."""
+
+    path: Path
+    spec: ClipSpec
+    duration: float
+    has_audio: bool
+
+
+@dataclass
+class StitchReport:
+    """What a stitch did and how long each step took."""
+
+    duration: float
+    method: str
+    normalized: list[int]
+    has_audio: bool
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _sar(value: Any) -> str:
+    text = str(value or "1:1")
+    return "1:1" if text in ("0:1", "N/A", "1:1") else text
+
+
+def _float(value: Any) -> float | None:
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return None
+    return result if result > 0 else None
+
+
+async def probe_clip(path: Path) -> ClipInfo:
+    """ffprobe a clip's first video stream and whether it carries audio."""
+    data = await ffmpeg.probe(path, VIDEO_FORMATS)
+    streams = data.get("streams", [])
+    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    if video is None:
+        raise MediaError("A clip has no video stream.")
+    duration = _float(video.get("duration")) or _float(data.get("format", {}).get("duration"))
+    if duration is None:
+        raise MediaError("A clip has no readable duration.")
+    spec = ClipSpec(
+        codec=str(video.get("codec_name")),
+        profile=str(video.get("profile", "")),
+        width=int(video.get("width", 0)),
+        height=int(video.get("height", 0)),
+        pix_fmt=str(video.get("pix_fmt")),
+        frame_rate=str(video.get("r_frame_rate")),
+        time_base=str(video.get("time_base")),
+        sar=_sar(video.get("sample_aspect_ratio")),
+    )
+    return ClipInfo(path, spec, duration, any(s.get("codec_type") == "audio" for s in streams))
+
+
+def choose_target(clips: list[ClipInfo]) -> ClipSpec:
+    """The majority spec (the earliest clip's on a tie); an H.264 spec when that codec cannot be encoded."""
+    counts = Counter(c.spec for c in clips)
+    best = max(counts.values())
+    target = next(c.spec for c in clips if counts[c.spec] == best)
+    if target.codec not in ENCODERS:
+        rate = Fraction(target.frame_rate)
+        target = replace(target, **FALLBACK, sar="1:1", time_base=f"1/{rate.numerator * 512 if rate.denominator == 1 else 90000}")
+    return target
+
+
+def _encode_args(target: ClipSpec) -> list[str]:
+    args = ["-c:v", ENCODERS[target.codec], "-preset", "veryfast", "-crf", "18"]
+    if target.codec == "h264" and target.profile in H264_PROFILES:
+        args += ["-profile:v", H264_PROFILES[target.profile]]
+    return [*args, "-video_track_timescale", str(target.timescale)]
+
+
+async def normalize(clip: ClipInfo, target: ClipSpec, out: Path) -> ClipInfo:
+    """Re-encode one clip to the target spec: fit inside the frame, pad, fps, SAR, pixel format; audio kept."""
+    w, h = target.width, target.height
+    sar = target.sar.replace(":", "/")
+    vf = (
+        f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
+        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar={sar},fps={target.frame_rate},format={target.pix_fmt}"
+    )
+    audio = ["-map", "0:a:0?", "-c:a", "aac", "-b:a", "192k"] if clip.has_audio else []
+    await ffmpeg.ffmpeg([
+        *local_input(clip.path, VIDEO_FORMATS), "-map", "0:v:0", *audio, "-vf", vf, *_encode_args(target),
+        "-t", f"{clip.duration:.6f}", "-f", "mp4", f"file:{out}",
+    ])
+    return await probe_clip(out)
+
+
+def _place(source: Path, target: Path) -> None:
+    """Put a clip under a server-chosen plain name: a hardlink, else a symlink, else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        try:
+            os.symlink(source.resolve(), target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def write_list(clips: list[ClipInfo], workdir: Path) -> Path:
+    """The concat demuxer's list: plain relative names (accepted with safe=1), each starting at 0 for its video length."""
+    lines = []
+    for index, clip in enumerate(clips):
+        name = f"clip_{index:04d}.mp4"
+        _place(clip.path, workdir / name)
+        lines += [f"file '{name}'", "inpoint 0", f"duration {clip.duration:.6f}"]
+    listing = workdir / "clips.txt"
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return listing
+
+
+def _clip_audio_graph(clips: list[ClipInfo], first_input: int) -> tuple[list[str], str]:
+    """Each clip's audio cut or padded to its video length, silence for clips without audio, then joined."""
+    inputs: list[str] = []
+    parts: list[str] = []
+    index = first_input
+    for n, clip in enumerate(clips):
+        fit = f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=end={clip.duration:.6f},asetpts=PTS-STARTPTS"
+        if clip.has_audio:
+            inputs += ["-vn", *local_input(clip.path, VIDEO_FORMATS)]
+            parts.append(f"[{index}:a:0]{fit}[a{n}]")
+            index += 1
+        else:
+            parts.append(f"anullsrc=r={AUDIO_RATE}:cl=stereo,{fit}[a{n}]")
+    labels = "".join(f"[a{n}]" for n in range(len(clips)))
+    return inputs, ";".join(parts) + f";{labels}concat=n={len(clips)}:v=0:a=1[aout]"
+
+
+async def concat(clips: list[ClipInfo], out: Path, workdir: Path, *, song: Path | None, clip_audio: bool) -> bool:
+    """Join same-spec clips by stream copy into `out` with at most one audio track; returns whether it has audio."""
+    listing = write_list(clips, workdir)
+    total = sum(c.duration for c in clips)
+    args = local_input(listing, CONCAT_FORMATS, fmt="concat")
+    has_audio = True
+    if song is not None:
+        args += [*local_input(song, AUDIO_FORMATS), "-map", "0:v:0", "-map", "1:a:0", "-af", "apad"]
+    elif clip_audio and any(c.has_audio for c in clips):
+        inputs, graph = _clip_audio_graph(clips, 1)
+        args += [*inputs, "-filter_complex", graph, "-map", "0:v:0", "-map", "[aout]"]
+    else:
+        args += ["-map", "0:v:0"]
+        has_audio = False
+    args += ["-c:v", "copy"]
+    args += ["-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE)] if has_audio else ["-an"]
+    args += ["-t", f"{total:.6f}", "-movflags", "+faststart", "-f", "mp4", f"file:{out}"]
+    await ffmpeg.ffmpeg(args)
+    return has_audio
+
+
+async def stitch(paths: list[Path], out: Path, workdir: Path, *, song: Path | None = None, clip_audio: bool = True) -> StitchReport:
+    """Stitch clips in order into `out`; only clips that differ from the majority spec are re-encoded, in parallel."""
+    started = time.perf_counter()
+    clips = list(await asyncio.gather(*(probe_clip(p) for p in paths)))
+    probed = time.perf_counter()
+    target = choose_target(clips)
+    odd = [i for i, c in enumerate(clips) if c.spec != target]
+    if odd:
+        done = await asyncio.gather(*(normalize(clips[i], target, workdir / f"norm_{i:04d}.mp4") for i in odd))
+        for i, clip in zip(odd, done, strict=True):
+            clips[i] = clip
+    normalized_at = time.perf_counter()
+    has_audio = await concat(clips, out, workdir, song=song, clip_audio=clip_audio)
+    finished = time.perf_counter()
+    return StitchReport(
+        duration=round(sum(c.duration for c in clips), 3),
+        method="normalized" if odd else "copy",
+        normalized=odd,
+        has_audio=has_audio,
+        timings={
+            "probe_seconds": round(probed - started, 3),
+            "normalize_seconds": round(normalized_at - probed, 3),
+            "concat_seconds": round(finished - normalized_at, 3),
+        },
+    )
