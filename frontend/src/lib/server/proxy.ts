@@ -12,6 +12,7 @@ const HOP_BY_HOP = new Set([
   "transfer-encoding",
   "upgrade",
   "host",
+  "expect",
 ]);
 
 /** Base URL of the FastAPI backend, read per request so tests can point it anywhere. */
@@ -75,7 +76,8 @@ export async function forward(request: Request, backendPath: string): Promise<Re
     upstream = await fetch(target, init);
   } catch (error) {
     if (request.signal.aborted) return new Response(null, { status: 499 });
-    const reason = error instanceof Error ? error.message : "unknown error";
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    const reason = error instanceof Error ? `${error.message}${cause}` : "unknown error";
     console.warn(`[encore-proxy] ${request.method} ${backendPath} failed: ${reason}`);
     return backendUnavailable("The Encore API is not reachable right now. Try again in a moment.");
   }
