@@ -20,6 +20,7 @@ os.environ.pop("STORAGE_BUCKET", None)
 from mv.app import create_app  # noqa: E402
 from mv.core.settings import Settings  # noqa: E402
 from media import MediaFactory  # noqa: E402
+from fake_replicate import fake_replicate  # noqa: E402, F401  (the fake Replicate API, shared by provider tests)
 
 BUCKET = "encore-test"
 

@@ -152,7 +152,10 @@ async def upload(services: Services, file: UploadFile) -> dict[str, Any]:
         if not streams:
             raise UnsupportedMediaType("The file must be a PNG, JPEG or WebP image.")
         image_id = new_id()
-        png = await to_png(raw, workdir / "image.png")
+        try:
+            png = await to_png(raw, workdir / "image.png")
+        except ffmpeg.MediaError:
+            raise UnsupportedMediaType("The image could not be read.") from None
         meta = {"source": "upload", "original_format": kind, "width": streams[0].get("width"), "height": streams[0].get("height"), "file_size_bytes": size}
         asset = await store_image(services, image_id, png, job_id=None, info=meta)
     return {
