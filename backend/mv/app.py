@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from mv import __version__
 from mv.assets.repository import AssetRepository
 from mv.core import ffmpeg, handlers
 from mv.core.db import Database
+from mv.core.errors import ErrorBody
 from mv.core.limits import RateLimiter
 from mv.core.logging import configure_logging, get_logger
 from mv.core.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, UnhandledErrorMiddleware
@@ -30,6 +32,26 @@ log = get_logger("mv.app")
 
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0] if route.tags else 'default'}-{route.name}"
+
+
+def _error_schema(app: FastAPI) -> dict[str, object]:
+    """OpenAPI with our one error shape for 422 and for every undeclared status."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorBody"] = ErrorBody.model_json_schema()
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = {"description": "Invalid request", **ref}
+            responses["default"] = {"description": "Error", **ref}
+    app.openapi_schema = schema
+    return schema
 
 
 def build_services(settings: Settings) -> Services:
@@ -98,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     app.state.services = services
+    app.openapi = lambda: _error_schema(app)  # type: ignore[method-assign]
     handlers.install(app)
     for router in routers():
         app.include_router(router)
