@@ -1,0 +1,1 @@
+"""Lipsync: a clip re-rendered so the singer mouths its stretch of the song."""

@@ -1,0 +1,28 @@
+"""`POST /api/mv/lipsync`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from mv.core.errors import ErrorBody
+from mv.deps import ServicesDep
+from mv.jobs.service import JOB_RESPONSES, WAIT_DESCRIPTION, answer
+from mv.lipsync import service
+from mv.lipsync.schemas import LipsyncRequest, LipsyncResult
+
+router = APIRouter(prefix="/api/mv", tags=["mv"])
+
+
+@router.post(
+    "/lipsync",
+    response_model=LipsyncResult,
+    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}, 502: {"model": ErrorBody}},
+    summary="Lipsync a clip to its window of the song",
+)
+async def lipsync(
+    body: LipsyncRequest, services: ServicesDep, wait: float | None = Query(None, ge=0, le=30, description=WAIT_DESCRIPTION)
+) -> JSONResponse:
+    """A new video asset; its `video_id` is the job id, so a 202 already names it."""
+    job = await service.start(services, body)
+    return await answer(services.runner, job, services.settings.mv_default_wait if wait is None else wait)
