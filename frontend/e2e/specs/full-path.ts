@@ -44,6 +44,7 @@ export function fullPathSpecs(getHarness: () => Harness) {
     const song = makeSong(media, 30);
     const portrait = makeCharacterImage(media);
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     const posts = recordPosts(page);
     const stitches = () => posts.get("/api/mv/stitch_video") ?? [];
@@ -158,6 +159,7 @@ export function fullPathSpecs(getHarness: () => Harness) {
   it("without a track, lipsync is disabled and says why", { timeout: 120_000 }, async () => {
     const { browser, baseUrl } = getHarness();
     const context = await browser.newContext();
+    context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     try {
       await page.goto(`${baseUrl}/create`);

@@ -9,6 +9,7 @@ export function shellSpecs(getHarness: () => Harness) {
   it("/create lists the flavors the backend serves, behind a collapsed Configuration section", async () => {
     const { browser, baseUrl } = getHarness();
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     const sentKeys: string[] = [];
     page.on("request", (request) => {
@@ -47,6 +48,7 @@ export function shellSpecs(getHarness: () => Harness) {
   it("Quick Job with empty fields shows inline messages and stays on /create", async () => {
     const { browser, baseUrl } = getHarness();
     const context = await browser.newContext();
+    context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     try {
       const create = new CreatePageModel(page);

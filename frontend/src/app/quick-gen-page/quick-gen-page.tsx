@@ -257,7 +257,9 @@ export function QuickGenPage() {
       try {
         const outcome = started<StitchResult>(
           await api.POST("/api/mv/stitch_video", {
-            body: { video_ids: videoIds, ...(jobData.audioId ? { audio_id: jobData.audioId, suppress_video_audio: true } : {}) },
+            body: jobData.audioId
+              ? { video_ids: videoIds, audio_id: jobData.audioId, suppress_video_audio: true }
+              : { video_ids: videoIds, suppress_video_audio: false },
             ...START_NOW,
           }),
         );

@@ -11,7 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["healthz"];
+        /**
+         * Health check
+         * @description Answer at once; no I/O.
+         */
+        get: operations["health-healthz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -27,9 +31,73 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["get_config_flavors"];
+        /**
+         * List config flavors
+         * @description Every flavor loaded at startup, `default` first.
+         */
+        get: operations["mv-get_config_flavors"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream job updates as server-sent events
+         * @description Send each change of the followed jobs as `event: job`.
+         */
+        get: operations["jobs-job_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a job's status, progress and result
+         * @description The job's status, progress, result and error.
+         */
+        get: operations["jobs-get_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mv/stitch_video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join clips in order, with the song as the soundtrack
+         * @description Stream-copy same-spec clips, normalize only the odd ones out, mux the song once.
+         */
+        post: operations["mv-stitch_video"];
         delete?: never;
         options?: never;
         head?: never;
@@ -45,7 +113,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["create_scenes"];
+        /**
+         * Plan one scene per clip from an idea and a character
+         * @description Write `number_of_scenes` scene prompts with the flavor's LLM (or its offline shot list).
+         */
+        post: operations["mv-create_scenes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -61,7 +133,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["generate_character_reference"];
+        /**
+         * Generate 1-4 character reference images
+         * @description Draw the character with the flavor's image model (or an offline card).
+         */
+        post: operations["mv-generate_character_reference"];
         delete?: never;
         options?: never;
         head?: never;
@@ -77,7 +153,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["upload_character_reference"];
+        /**
+         * Upload a character reference image (PNG, JPEG or WebP, up to 10 MB)
+         * @description Store the image as a PNG character reference.
+         */
+        post: operations["mv-upload_character_reference"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mv/get_character_reference/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a character reference image
+         * @description The PNG.
+         */
+        get: operations["mv-get_character_reference"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -93,7 +193,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["generate_video"];
+        /**
+         * Generate one clip for a scene
+         * @description Render the clip; its `video_id` is the job id, so a 202 already names the clip.
+         */
+        post: operations["mv-generate_video"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mv/get_video/{video_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a clip (or any stored video)
+         * @description The MP4 when ready; its status while not.
+         */
+        get: operations["mv-get_video"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -110,22 +234,6 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["lipsync"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/mv/stitch_video": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["stitch_video"];
         delete?: never;
         options?: never;
         head?: never;
@@ -196,34 +304,411 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/jobs/{job_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["get_job"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Body_mv-upload_character_reference */
+        "Body_mv-upload_character_reference": {
+            /** File */
+            file: string;
+        };
+        /**
+         * CharacterImage
+         * @description One stored character reference.
+         */
+        CharacterImage: {
+            /** Id */
+            id: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * CharacterImages
+         * @description Images and how they were made.
+         * @example {
+         *       "images": [
+         *         {
+         *           "id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *           "url": "/api/mv/get_character_reference/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11"
+         *         }
+         *       ],
+         *       "metadata": {
+         *         "config_flavor": "default",
+         *         "draft": true,
+         *         "model": "local/draft-image",
+         *         "provider": "local"
+         *       }
+         *     }
+         */
+        CharacterImages: {
+            /** Images */
+            images: components["schemas"]["CharacterImage"][];
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * CreateScenesRequest
+         * @description What the plan is about; fields left out come from the flavor's `parameters.yaml`.
+         * @example {
+         *       "character_description": "a woman in her thirties with short silver hair and a leather jacket",
+         *       "config_flavor": "mv1",
+         *       "idea": "a band plays its last show before splitting up",
+         *       "number_of_scenes": 4,
+         *       "provider": "local"
+         *     }
+         */
+        CreateScenesRequest: {
+            /** Idea */
+            idea: string;
+            /** Character Description */
+            character_description: string;
+            /** Character Characteristics */
+            character_characteristics?: string | null;
+            /** Number Of Scenes */
+            number_of_scenes?: number | null;
+            /** Video Type */
+            video_type?: string | null;
+            /** Video Characteristics */
+            video_characteristics?: string | null;
+            /** Camera Angle */
+            camera_angle?: string | null;
+            /** Config Flavor */
+            config_flavor?: string | null;
+            /** Provider */
+            provider?: ("local" | "replicate") | null;
+        };
+        /**
+         * ErrorBody
+         * @description The body of every error response.
+         */
         ErrorBody: {
+            /** Error */
             error: string;
+            /** Detail */
             detail: string;
         };
+        /**
+         * FlavorList
+         * @description Available flavors, `default` first.
+         * @example {
+         *       "flavors": [
+         *         "default",
+         *         "example",
+         *         "mv1"
+         *       ]
+         *     }
+         */
+        FlavorList: {
+            /** Flavors */
+            flavors: string[];
+        };
+        /**
+         * GenerateCharacterRequest
+         * @description Who to draw, and how many variants (the flavor's `num_images` when left out).
+         * @example {
+         *       "character_description": "a lead singer with a red mohawk and a denim jacket",
+         *       "num_images": 2,
+         *       "provider": "local"
+         *     }
+         */
+        GenerateCharacterRequest: {
+            /** Character Description */
+            character_description: string;
+            /** Num Images */
+            num_images?: number | null;
+            /** Config Flavor */
+            config_flavor?: string | null;
+            /** Provider */
+            provider?: ("local" | "replicate") | null;
+        };
+        /**
+         * GenerateVideoRequest
+         * @description One clip: the scene prompt, the character, and the song window it will play over.
+         * @example {
+         *       "audio_id": "9b2d7c4e-1f3a-4e5b-8c6d-7e8f9a0b1c2d",
+         *       "character_reference_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "end_time": 24,
+         *       "negative_prompt": "indoor venue, text, watermark",
+         *       "prompt": "Wide shot of the outdoor stadium stage at dusk, the full band performing under sweeping light beams.",
+         *       "provider": "local",
+         *       "start_time": 16
+         *     }
+         */
+        GenerateVideoRequest: {
+            /** Prompt */
+            prompt: string;
+            /** Negative Prompt */
+            negative_prompt?: string | null;
+            /** Character Reference Id */
+            character_reference_id?: string | null;
+            /** Audio Id */
+            audio_id?: string | null;
+            /**
+             * Start Time
+             * @description Start of the clip's window in the song (seconds).
+             */
+            start_time?: number | null;
+            /**
+             * End Time
+             * @description End of the window; default start + the flavor's duration.
+             */
+            end_time?: number | null;
+            /** Seed */
+            seed?: number | null;
+            /** Config Flavor */
+            config_flavor?: string | null;
+            /** Provider */
+            provider?: ("local" | "replicate") | null;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * Health
+         * @description Liveness plus what the frontend needs to offer generation modes.
+         * @example {
+         *       "default_provider": "local",
+         *       "replicate_available": false,
+         *       "status": "ok",
+         *       "version": "0.1.0"
+         *     }
+         */
+        Health: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
+            /**
+             * Default Provider
+             * @enum {string}
+             */
+            default_provider: "local" | "replicate";
+            /** Replicate Available */
+            replicate_available: boolean;
+            /** Version */
+            version: string;
+        };
+        /**
+         * JobAccepted
+         * @description The 202 answer when a long operation is still running.
+         * @example {
+         *       "job_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "status": "running",
+         *       "status_url": "/api/jobs/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11"
+         *     }
+         */
         JobAccepted: {
+            /** Job Id */
             job_id: string;
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /** Status Url */
             status_url: string;
+        };
+        /**
+         * JobError
+         * @description Why a job failed.
+         */
+        JobError: {
+            /** Error */
+            error: string;
+            /** Detail */
+            detail: string;
+        };
+        /**
+         * JobView
+         * @description What `GET /api/jobs/{id}` returns.
+         */
+        JobView: {
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /** Progress */
+            progress: number;
+            /** Message */
+            message?: string | null;
+            /** Result */
+            result?: {
+                [key: string]: unknown;
+            } | null;
+            error?: components["schemas"]["JobError"] | null;
+            /** Created At */
+            created_at: number;
+            /** Updated At */
+            updated_at: number;
+        };
+        /**
+         * SceneOut
+         * @description One planned scene.
+         */
+        SceneOut: {
+            /** Description */
+            description: string;
+            /** Negative Description */
+            negative_description: string;
+        };
+        /**
+         * ScenesResult
+         * @description The plan and how it was made.
+         * @example {
+         *       "metadata": {
+         *         "config_flavor": "mv1",
+         *         "draft": true,
+         *         "model": "local/draft-scenes",
+         *         "provider": "local"
+         *       },
+         *       "scenes": [
+         *         {
+         *           "description": "Wide shot of the outdoor stadium stage at dusk…",
+         *           "negative_description": "indoor venue, text"
+         *         }
+         *       ]
+         *     }
+         */
+        ScenesResult: {
+            /** Scenes */
+            scenes: components["schemas"]["SceneOut"][];
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * StitchRequest
+         * @description Clips to join in order, and the song to lay under them.
+         * @example {
+         *       "audio_id": "5d2e8f10-7c3b-4a9e-b1d2-3c4e5f6a7b8c",
+         *       "suppress_video_audio": false,
+         *       "video_ids": [
+         *         "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *         "0b7e4c1d-2a3f-4e5b-8c9d-1a2b3c4d5e6f"
+         *       ]
+         *     }
+         */
+        StitchRequest: {
+            /**
+             * Video Ids
+             * @description Finished clips, in playing order.
+             */
+            video_ids: string[];
+            /**
+             * Audio Id
+             * @description The song to use as the only soundtrack, from its start.
+             */
+            audio_id?: string | null;
+            /**
+             * Suppress Video Audio
+             * @description Without `audio_id`: drop the clips' own audio.
+             * @default false
+             */
+            suppress_video_audio: boolean;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+            /** Input */
+            input?: unknown;
+            /** Context */
+            ctx?: Record<string, never>;
+        };
+        /**
+         * VideoPending
+         * @description `get_video` while the clip is not ready.
+         */
+        VideoPending: {
+            /** Video Id */
+            video_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "failed" | "canceled";
+        };
+        /**
+         * VideoResult
+         * @description A new video asset.
+         * @example {
+         *       "metadata": {
+         *         "audio_id": "5d2e8f10-7c3b-4a9e-b1d2-3c4e5f6a7b8c",
+         *         "cloud_urls": {},
+         *         "duration": 16,
+         *         "local_video_url": "/api/mv/get_video/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+         *         "method": "copy",
+         *         "normalized_clips": [],
+         *         "num_clips": 2,
+         *         "timings": {
+         *           "concat_seconds": 0.2,
+         *           "normalize_seconds": 0,
+         *           "probe_seconds": 0.1,
+         *           "total_seconds": 0.4
+         *         }
+         *       },
+         *       "video_id": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+         *       "video_url": "/api/mv/get_video/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
+         *     }
+         */
+        mv__stitch__schemas__VideoResult: {
+            /** Video Id */
+            video_id: string;
+            /**
+             * Video Url
+             * @description A presigned S3 URL when the upload worked, else `/api/mv/get_video/{video_id}`.
+             */
+            video_url: string;
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * VideoResult
+         * @description A clip and how it was made.
+         * @example {
+         *       "metadata": {
+         *         "config_flavor": "default",
+         *         "draft": true,
+         *         "model": "local/draft-clip",
+         *         "provider": "local"
+         *       },
+         *       "status": "succeeded",
+         *       "video_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "video_url": "/api/mv/get_video/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11"
+         *     }
+         */
+        mv__videos__schemas__VideoResult: {
+            /** Video Id */
+            video_id: string;
+            /** Video Url */
+            video_url: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
         };
         Job: {
             id: string;
@@ -238,13 +723,6 @@ export interface components {
             error?: components["schemas"]["ErrorBody"] | null;
             created_at: string;
             updated_at: string;
-        };
-        Health: {
-            status: string;
-            /** @enum {string} */
-            default_provider: "local" | "replicate";
-            replicate_available: boolean;
-            version: string;
         };
         Flavors: {
             flavors: string[];
@@ -296,18 +774,6 @@ export interface components {
             description: string;
             negative_description: string;
         };
-        CreateScenesRequest: {
-            idea: string;
-            character_description: string;
-            character_characteristics?: string;
-            number_of_scenes?: number;
-            video_type?: string;
-            video_characteristics?: string;
-            camera_angle?: string;
-            config_flavor?: string;
-            /** @enum {string} */
-            provider?: "local" | "replicate";
-        };
         CreateScenesResponse: {
             scenes: components["schemas"]["Scene"][];
             metadata: {
@@ -321,26 +787,11 @@ export interface components {
             /** @enum {string} */
             provider?: "local" | "replicate";
         };
-        CharacterImage: {
-            id: string;
-            url: string;
-        };
         CharacterReferenceResponse: {
             images: components["schemas"]["CharacterImage"][];
             metadata: {
                 [key: string]: unknown;
             };
-        };
-        GenerateVideoRequest: {
-            prompt: string;
-            negative_prompt?: string;
-            character_reference_id?: string;
-            audio_id?: string;
-            start_time?: number;
-            end_time?: number;
-            config_flavor?: string;
-            /** @enum {string} */
-            provider?: "local" | "replicate";
         };
         GenerateVideoResponse: {
             video_id: string;
@@ -368,11 +819,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        StitchRequest: {
-            video_ids: string[];
-            audio_id?: string;
-            suppress_video_audio?: boolean;
-        };
     };
     responses: never;
     parameters: never;
@@ -382,7 +828,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    healthz: {
+    "health-healthz": {
         parameters: {
             query?: never;
             header?: never;
@@ -391,7 +837,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -400,18 +846,9 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Invalid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
         };
     };
-    get_config_flavors: {
+    "mv-get_config_flavors": {
         parameters: {
             query?: never;
             header?: never;
@@ -420,17 +857,117 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Flavors"];
+                    "application/json": components["schemas"]["FlavorList"];
                 };
             };
-            /** @description Invalid */
+        };
+    };
+    "jobs-job_events": {
+        parameters: {
+            query?: {
+                /** @description Comma-separated job ids to follow; empty follows every job. */
+                ids?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "jobs-get_job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "mv-stitch_video": {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
+                wait?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StitchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["mv__stitch__schemas__VideoResult"];
+                };
+            };
+            /** @description Still running; follow `status_url`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobAccepted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -438,12 +975,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
     };
-    create_scenes: {
+    "mv-create_scenes": {
         parameters: {
             query?: {
-                wait?: number;
+                /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
+                wait?: number | null;
             };
             header?: never;
             path?: never;
@@ -455,16 +1011,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CreateScenesResponse"];
+                    "application/json": components["schemas"]["ScenesResult"];
                 };
             };
-            /** @description Accepted */
+            /** @description Still running; follow `status_url`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -473,8 +1029,26 @@ export interface operations {
                     "application/json": components["schemas"]["JobAccepted"];
                 };
             };
-            /** @description Invalid */
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -484,10 +1058,11 @@ export interface operations {
             };
         };
     };
-    generate_character_reference: {
+    "mv-generate_character_reference": {
         parameters: {
             query?: {
-                wait?: number;
+                /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
+                wait?: number | null;
             };
             header?: never;
             path?: never;
@@ -495,20 +1070,20 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CharacterReferenceRequest"];
+                "application/json": components["schemas"]["GenerateCharacterRequest"];
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CharacterReferenceResponse"];
+                    "application/json": components["schemas"]["CharacterImages"];
                 };
             };
-            /** @description Accepted */
+            /** @description Still running; follow `status_url`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -517,8 +1092,26 @@ export interface operations {
                     "application/json": components["schemas"]["JobAccepted"];
                 };
             };
-            /** @description Invalid */
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -528,7 +1121,7 @@ export interface operations {
             };
         };
     };
-    upload_character_reference: {
+    "mv-upload_character_reference": {
         parameters: {
             query?: never;
             header?: never;
@@ -537,24 +1130,21 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
+                "multipart/form-data": components["schemas"]["Body_mv-upload_character_reference"];
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CharacterReferenceResponse"];
+                    "application/json": components["schemas"]["CharacterImages"];
                 };
             };
-            /** @description Invalid */
-            422: {
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -562,12 +1152,79 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
     };
-    generate_video: {
+    "mv-get_character_reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Redirect to a presigned copy */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "mv-generate_video": {
         parameters: {
             query?: {
-                wait?: number;
+                /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
+                wait?: number | null;
             };
             header?: never;
             path?: never;
@@ -579,16 +1236,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GenerateVideoResponse"];
+                    "application/json": components["schemas"]["mv__videos__schemas__VideoResult"];
                 };
             };
-            /** @description Accepted */
+            /** @description Still running; follow `status_url`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -597,13 +1254,97 @@ export interface operations {
                     "application/json": components["schemas"]["JobAccepted"];
                 };
             };
-            /** @description Invalid */
-            422: {
+            /** @description Bad Request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "mv-get_video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                video_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The MP4; Range requests are honoured. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": unknown;
+                };
+            };
+            /** @description Not ready yet. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoPending"];
+                };
+            };
+            /** @description Redirect to a presigned copy. */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -620,50 +1361,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LipsyncRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VideoResult"];
-                };
-            };
-            /** @description Accepted */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobAccepted"];
-                };
-            };
-            /** @description Invalid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    stitch_video: {
-        parameters: {
-            query?: {
-                wait?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StitchRequest"];
             };
         };
         responses: {
@@ -827,37 +1524,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AudioTrimResponse"];
-                };
-            };
-            /** @description Invalid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_job: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Job"];
                 };
             };
             /** @description Invalid */
