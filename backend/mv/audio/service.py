@@ -97,8 +97,10 @@ async def cut_segment(services: Services, audio_id: str, start: float, end: floa
     return target
 
 
-def _info_for(probe: AudioProbe, size: int) -> dict[str, Any]:
-    return {**probe.describe(), "file_size_bytes": size}
+def _info_for(probe: AudioProbe, path: Path) -> dict[str, Any]:
+    exact = fasttrim.exact_duration(path)
+    duration = round(exact, 3) if exact else probe.describe()["duration"]
+    return {**probe.describe(), "duration": duration, "file_size_bytes": path.stat().st_size}
 
 
 def to_audio_asset(asset: Asset, cloud_url: str | None = None) -> AudioAsset:
@@ -149,7 +151,7 @@ async def store_audio(
     path = services.storage.publish(produced, key)
     document = {
         **info,
-        **_info_for(canonical, path.stat().st_size),
+        **_info_for(canonical, path),
         "title": title,
         "source_format": probe.format,
         "source_codec": probe.codec,
@@ -237,7 +239,7 @@ async def trim(services: Services, audio_id: str, start_at: int) -> TrimResponse
         key = audio_key(new)
         path = services.storage.publish(produced, key)
     info = {
-        **_info_for(probe, path.stat().st_size),
+        **_info_for(probe, path),
         "title": original.info.get("title") or "Untitled",
         "source": "trim",
         "source_format": "mp3",
