@@ -48,19 +48,23 @@ def _guarded(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install_guard() -> None:
-    """Route every yt-dlp connection through the current import's policy (redirects included)."""
+    """Route every connection of yt-dlp's urllib handler through the current import's policy (redirects included)."""
     from yt_dlp.networking import _urllib
 
-    modules: list[Any] = [_urllib]
-    try:
-        from yt_dlp.networking import _requests
+    if not getattr(_urllib.create_connection, "encore_guard", False):
+        _urllib.create_connection = _guarded(_urllib.create_connection)
 
-        modules.append(_requests)
-    except ImportError:  # requests is optional for yt-dlp
-        pass
-    for module in modules:
-        if not getattr(module.create_connection, "encore_guard", False):
-            module.create_connection = _guarded(module.create_connection)
+
+def _downloader() -> type:
+    import yt_dlp
+
+    class GuardedYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]
+        """yt-dlp with only the urllib request handler, whose connections pass through the guard."""
+
+        def build_request_director(self, handlers: Any, preferences: Any = None) -> Any:
+            return super().build_request_director([h for h in handlers if h.RH_KEY == "Urllib"], preferences)
+
+    return GuardedYoutubeDL
 
 
 class _Log:
@@ -134,11 +138,9 @@ def ytdlp_options(workdir: Path, *, youtube: bool, max_bytes: int, max_seconds: 
 
 def _fetch(url: str, workdir: Path, policy: Policy, options: dict[str, Any]) -> dict[str, Any]:
     """Run yt-dlp in this thread under `policy`; returns the sanitised info dict."""
-    import yt_dlp
-
     install_guard()
     _policy.set(policy)
-    with yt_dlp.YoutubeDL(options) as ydl:
+    with _downloader()(options) as ydl:
         info = ydl.extract_info(url, download=True)
         return ydl.sanitize_info(info) if info else {}
 
@@ -222,7 +224,7 @@ def _raise_for(policy: Policy, rejected: dict[str, str], logger: _Log, exc: Exce
     if logger.skipped == "size":
         raise PayloadTooLarge("The audio is larger than the upload limit.")
     message = str(exc or "")
-    if "Unsupported URL" in message or "No video formats" in message or "Requested format is not available" in message:
+    if any(s in message for s in ("Unsupported URL", "No video formats", "Requested format is not available", "unusual and will be skipped")):
         raise BadRequest("No audio was found at the link.")
     log.warning("audio_download_failed", error=type(exc).__name__ if exc else "no_file", message=message[:300])
     raise UpstreamError("The audio could not be downloaded from the link.")
