@@ -100,7 +100,9 @@ export function fullPathSpecs(getHarness: () => Harness) {
       for (const body of posts.get("/api/mv/create_scenes") ?? []) {
         assert.equal(body.config_flavor, "mv1");
         assert.equal(body.provider, "local");
+        assert.equal(body.number_of_scenes, 4, "one scene per 8 s of the 25 s track");
       }
+      assert.equal(clipIds.length, 4);
       for (const body of posts.get("/api/mv/generate_video") ?? []) {
         assert.equal(body.config_flavor, "mv1");
         assert.equal(body.provider, "local");

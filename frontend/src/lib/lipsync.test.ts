@@ -12,3 +12,21 @@ describe("lipsyncWindow", () => {
     expect(() => lipsyncWindow(1.5)).toThrow(RangeError);
   });
 });
+
+import { scenesForTrack, windowInsideTrack } from "./lipsync";
+
+describe("scenes for a track", () => {
+  it("plans one scene per 8 s, between 1 and 24", () => {
+    expect(scenesForTrack(25)).toBe(4);
+    expect(scenesForTrack(24)).toBe(3);
+    expect(scenesForTrack(3)).toBe(1);
+    expect(scenesForTrack(600)).toBe(24);
+    expect(scenesForTrack(undefined)).toBeUndefined();
+    expect(scenesForTrack(0)).toBeUndefined();
+  });
+  it("knows which windows start inside the track", () => {
+    expect(windowInsideTrack(3, 25)).toBe(true);
+    expect(windowInsideTrack(4, 25)).toBe(false);
+    expect(windowInsideTrack(9, undefined)).toBe(true);
+  });
+});

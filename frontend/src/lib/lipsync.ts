@@ -7,3 +7,18 @@ export function lipsyncWindow(sceneIndex: number, clipSeconds = CLIP_SECONDS): {
   const start_time = sceneIndex * clipSeconds;
   return { start_time, end_time: start_time + clipSeconds };
 }
+
+/** Most scenes the backend plans in one request. */
+export const MAX_SCENES = 24;
+
+/** One scene per 8 s of the track (at least 1, at most 24); undefined without a known length. */
+export function scenesForTrack(durationSeconds: number | null | undefined, clipSeconds = CLIP_SECONDS): number | undefined {
+  if (durationSeconds === null || durationSeconds === undefined || !Number.isFinite(durationSeconds) || durationSeconds <= 0) return undefined;
+  return Math.min(MAX_SCENES, Math.max(1, Math.ceil(durationSeconds / clipSeconds)));
+}
+
+/** True when a scene's window starts inside the track (unknown length counts as inside). */
+export function windowInsideTrack(sceneIndex: number, durationSeconds: number | null | undefined): boolean {
+  if (durationSeconds === null || durationSeconds === undefined) return true;
+  return lipsyncWindow(sceneIndex).start_time < durationSeconds;
+}

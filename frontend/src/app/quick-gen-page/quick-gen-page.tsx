@@ -35,7 +35,7 @@ import {
 import { useFlavors } from "@/lib/hooks/useBackendInfo";
 import { usePersist, useSessionRestore } from "@/lib/hooks/useSessionState";
 import { jobResult, watchJob } from "@/lib/jobs";
-import { lipsyncWindow } from "@/lib/lipsync";
+import { lipsyncWindow, scenesForTrack, windowInsideTrack } from "@/lib/lipsync";
 import { parseQuickJobData, providerFor, QUICK_JOB_KEY, resolveFlavor, type QuickJobData } from "@/lib/quickJob";
 import { SceneCard } from "./scene-card";
 
@@ -127,6 +127,7 @@ export function QuickGenPage() {
               character_description: data.characterDescription,
               config_flavor: data.configFlavor,
               provider: providerFor(data.generationMode),
+              number_of_scenes: data.audioId ? scenesForTrack(data.audioDuration) : undefined,
             },
             ...START_NOW,
           }),
@@ -194,7 +195,7 @@ export function QuickGenPage() {
                 prompt: scene.description,
                 negative_prompt: scene.negativeDescription || undefined,
                 character_reference_id: jobData.characterReferenceImageId,
-                ...(jobData.audioId ? { audio_id: jobData.audioId, ...window } : {}),
+                ...(jobData.audioId && windowInsideTrack(index, jobData.audioDuration) ? { audio_id: jobData.audioId, ...window } : {}),
                 config_flavor: jobData.configFlavor,
                 provider,
               },
@@ -442,6 +443,7 @@ export function QuickGenPage() {
               scene={scene}
               index={index}
               hasAudio={Boolean(audioId)}
+              insideTrack={windowInsideTrack(index, jobData.audioDuration)}
               onEdit={(description) => dispatch({ type: "sceneEdited", sceneId: scene.id, description })}
               onRegenerate={(withLipsync) => void startClip(scene, index, withLipsync ? "lipsync" : "generate")}
             />

@@ -16,12 +16,13 @@ interface SceneCardProps {
   scene: SceneState;
   index: number;
   hasAudio: boolean;
+  insideTrack: boolean;
   onEdit: (description: string) => void;
   onRegenerate: (withLipsync: boolean) => void;
 }
 
 /** One scene: its editable text, its current clip with live status, and regenerate/lipsync controls. */
-export function SceneCard({ scene, index, hasAudio, onEdit, onRegenerate }: SceneCardProps) {
+export function SceneCard({ scene, index, hasAudio, insideTrack, onEdit, onRegenerate }: SceneCardProps) {
   const [lipsync, setLipsync] = useState(false);
   const clip = scene.clip;
   const current = currentClip(scene);
@@ -30,9 +31,11 @@ export function SceneCard({ scene, index, hasAudio, onEdit, onRegenerate }: Scen
   const window = lipsyncWindow(index);
   const lipsyncReason = !hasAudio
     ? "Lipsync needs an audio track; add one on the Create page."
-    : !current
-      ? "Lipsync needs a clip first."
-      : null;
+    : !insideTrack
+      ? "This scene starts after the end of the track, so there is nothing to lipsync to."
+      : !current
+        ? "Lipsync needs a clip first."
+        : null;
   const useLipsync = lipsync && lipsyncReason === null;
 
   return (

@@ -4,7 +4,27 @@
  */
 
 export interface paths {
-    "/healthz": {
+    "/api/audio/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a song from YouTube
+         * @description Import the audio of one YouTube video (or an allowlisted link) as a job.
+         */
+        post: operations["audio-download_audio"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audio/get/{audio_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -12,10 +32,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Health check
-         * @description Answer at once; no I/O.
+         * Stream a song
+         * @description The mp3 with HTTP Range support, or a redirect to its presigned S3 copy.
          */
-        get: operations["health-healthz"];
+        get: operations["audio-get_audio"];
         put?: never;
         post?: never;
         delete?: never;
@@ -24,7 +44,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/mv/get_config_flavors": {
+    "/api/audio/info/{audio_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -32,12 +52,52 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List config flavors
-         * @description Every flavor loaded at startup, `default` first.
+         * Describe a song
+         * @description Duration, format, sample rate, channels, size, provenance, trim offset and waveform peaks.
          */
-        get: operations["mv-get_config_flavors"];
+        get: operations["audio-get_audio_info"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audio/trim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trim a song's start
+         * @description A new song holding this one from `start_at` seconds to its end.
+         */
+        post: operations["audio-trim_audio"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audio/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a song
+         * @description Stream the multipart field `file` to disk under a size cap, check it is audio, store the canonical mp3.
+         */
+        post: operations["audio-upload_audio"];
         delete?: never;
         options?: never;
         head?: never;
@@ -84,26 +144,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/mv/stitch_video": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Join clips in order, with the song as the soundtrack
-         * @description Stream-copy same-spec clips, normalize only the odd ones out, mux the song once.
-         */
-        post: operations["mv-stitch_video"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/mv/create_scenes": {
         parameters: {
             query?: never;
@@ -144,7 +184,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/mv/upload_character_reference": {
+    "/api/mv/generate_video": {
         parameters: {
             query?: never;
             header?: never;
@@ -154,10 +194,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Upload a character reference image (PNG, JPEG or WebP, up to 10 MB)
-         * @description Store the image as a PNG character reference.
+         * Generate one clip for a scene
+         * @description Render the clip; its `video_id` is the job id, so a 202 already names the clip.
          */
-        post: operations["mv-upload_character_reference"];
+        post: operations["mv-generate_video"];
         delete?: never;
         options?: never;
         head?: never;
@@ -184,20 +224,20 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/mv/generate_video": {
+    "/api/mv/get_config_flavors": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
         /**
-         * Generate one clip for a scene
-         * @description Render the clip; its `video_id` is the job id, so a 202 already names the clip.
+         * List config flavors
+         * @description Every flavor loaded at startup, `default` first.
          */
-        post: operations["mv-generate_video"];
+        get: operations["mv-get_config_flavors"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -233,14 +273,18 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["lipsync"];
+        /**
+         * Lipsync a clip to its window of the song
+         * @description A new video asset; its `video_id` is the job id, so a 202 already names it.
+         */
+        post: operations["mv-lipsync"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/audio/upload": {
+    "/api/mv/stitch_video": {
         parameters: {
             query?: never;
             header?: never;
@@ -249,14 +293,18 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["audio_upload"];
+        /**
+         * Join clips in order, with the song as the soundtrack
+         * @description Stream-copy same-spec clips, normalize only the odd ones out, mux the song once.
+         */
+        post: operations["mv-stitch_video"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/audio/download": {
+    "/api/mv/upload_character_reference": {
         parameters: {
             query?: never;
             header?: never;
@@ -265,39 +313,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["audio_download"];
+        /**
+         * Upload a character reference image (PNG, JPEG or WebP, up to 10 MB)
+         * @description Store the image as a PNG character reference.
+         */
+        post: operations["mv-upload_character_reference"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/audio/info/{audio_id}": {
+    "/healthz": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["audio_info"];
+        /**
+         * Health check
+         * @description Answer at once; no I/O.
+         */
+        get: operations["health-healthz"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/audio/trim": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["audio_trim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -308,6 +348,117 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AudioAsset
+         * @description An uploaded or imported song.
+         * @example {
+         *       "audio_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "audio_url": "/api/audio/get/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "duration": 201.4,
+         *       "file_size_bytes": 4834560,
+         *       "format": "mp3",
+         *       "metadata": {
+         *         "channels": 2,
+         *         "sample_rate": 44100,
+         *         "source": "upload",
+         *         "source_format": "wav"
+         *       },
+         *       "title": "My Song"
+         *     }
+         */
+        AudioAsset: {
+            /** Audio Id */
+            audio_id: string;
+            /**
+             * Audio Url
+             * @description Same-origin URL that streams the mp3.
+             */
+            audio_url: string;
+            /**
+             * Duration
+             * @description Seconds.
+             */
+            duration: number;
+            /** File Size Bytes */
+            file_size_bytes: number;
+            /**
+             * Format
+             * @default mp3
+             * @constant
+             */
+            format?: "mp3";
+            /**
+             * Metadata
+             * @description source, source_format, uploader, thumbnail, cloud_url, …
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** Title */
+            title: string;
+        };
+        /**
+         * AudioInfo
+         * @description Everything the UI shows about a track.
+         * @example {
+         *       "audio_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "channels": 2,
+         *       "duration": 171.4,
+         *       "file_size_bytes": 4114560,
+         *       "format": "mp3",
+         *       "parent_id": "6b1f0c52-3c2e-4f7a-a0d9-5a1e2b3c4d5e",
+         *       "peaks": [
+         *         0.12,
+         *         0.5,
+         *         0.87
+         *       ],
+         *       "sample_rate": 44100,
+         *       "source": "trim",
+         *       "start_offset": 30,
+         *       "title": "My Song"
+         *     }
+         */
+        AudioInfo: {
+            /** Audio Id */
+            audio_id: string;
+            /** Channels */
+            channels: number;
+            /** Duration */
+            duration: number;
+            /** File Size Bytes */
+            file_size_bytes: number;
+            /**
+             * Format
+             * @default mp3
+             * @constant
+             */
+            format?: "mp3";
+            /**
+             * Parent Id
+             * @description The track this one was trimmed from.
+             */
+            parent_id?: string | null;
+            /**
+             * Peaks
+             * @description Peak amplitudes 0..1 across the track, for drawing it.
+             */
+            peaks?: number[];
+            /** Sample Rate */
+            sample_rate: number;
+            /**
+             * Source
+             * @description upload, download or trim.
+             */
+            source: string;
+            /**
+             * Start Offset
+             * @description Seconds from the start of the original track (cumulative over trims).
+             * @default 0
+             */
+            start_offset?: number;
+            /** Title */
+            title: string;
+        };
         /** Body_mv-upload_character_reference */
         "Body_mv-upload_character_reference": {
             /** File */
@@ -361,34 +512,52 @@ export interface components {
          *     }
          */
         CreateScenesRequest: {
-            /** Idea */
-            idea: string;
-            /** Character Description */
-            character_description: string;
-            /** Character Characteristics */
-            character_characteristics?: string | null;
-            /** Number Of Scenes */
-            number_of_scenes?: number | null;
-            /** Video Type */
-            video_type?: string | null;
-            /** Video Characteristics */
-            video_characteristics?: string | null;
             /** Camera Angle */
             camera_angle?: string | null;
+            /** Character Characteristics */
+            character_characteristics?: string | null;
+            /** Character Description */
+            character_description: string;
             /** Config Flavor */
             config_flavor?: string | null;
+            /** Idea */
+            idea: string;
+            /** Number Of Scenes */
+            number_of_scenes?: number | null;
             /** Provider */
             provider?: ("local" | "replicate") | null;
+            /** Video Characteristics */
+            video_characteristics?: string | null;
+            /** Video Type */
+            video_type?: string | null;
+        };
+        /**
+         * DownloadRequest
+         * @description Import the audio of one YouTube video (or of a URL on an operator-allowed host).
+         */
+        DownloadRequest: {
+            /**
+             * Audio Quality
+             * @description mp3 bitrate in kbit/s.
+             * @default 192
+             * @enum {string}
+             */
+            audio_quality?: "128" | "192" | "256" | "320";
+            /**
+             * Url
+             * @example https://www.youtube.com/watch?v=dQw4w9WgXcQ
+             */
+            url: string;
         };
         /**
          * ErrorBody
          * @description The body of every error response.
          */
         ErrorBody: {
-            /** Error */
-            error: string;
             /** Detail */
             detail: string;
+            /** Error */
+            error: string;
         };
         /**
          * FlavorList
@@ -417,10 +586,10 @@ export interface components {
         GenerateCharacterRequest: {
             /** Character Description */
             character_description: string;
-            /** Num Images */
-            num_images?: number | null;
             /** Config Flavor */
             config_flavor?: string | null;
+            /** Num Images */
+            num_images?: number | null;
             /** Provider */
             provider?: ("local" | "replicate") | null;
         };
@@ -438,35 +607,30 @@ export interface components {
          *     }
          */
         GenerateVideoRequest: {
-            /** Prompt */
-            prompt: string;
-            /** Negative Prompt */
-            negative_prompt?: string | null;
-            /** Character Reference Id */
-            character_reference_id?: string | null;
             /** Audio Id */
             audio_id?: string | null;
-            /**
-             * Start Time
-             * @description Start of the clip's window in the song (seconds).
-             */
-            start_time?: number | null;
+            /** Character Reference Id */
+            character_reference_id?: string | null;
+            /** Config Flavor */
+            config_flavor?: string | null;
             /**
              * End Time
              * @description End of the window; default start + the flavor's duration.
              */
             end_time?: number | null;
-            /** Seed */
-            seed?: number | null;
-            /** Config Flavor */
-            config_flavor?: string | null;
+            /** Negative Prompt */
+            negative_prompt?: string | null;
+            /** Prompt */
+            prompt: string;
             /** Provider */
             provider?: ("local" | "replicate") | null;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+            /** Seed */
+            seed?: number | null;
+            /**
+             * Start Time
+             * @description Start of the clip's window in the song (seconds).
+             */
+            start_time?: number | null;
         };
         /**
          * Health
@@ -480,17 +644,17 @@ export interface components {
          */
         Health: {
             /**
-             * Status
-             * @constant
-             */
-            status: "ok";
-            /**
              * Default Provider
              * @enum {string}
              */
             default_provider: "local" | "replicate";
             /** Replicate Available */
             replicate_available: boolean;
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
             /** Version */
             version: string;
         };
@@ -519,38 +683,119 @@ export interface components {
          * @description Why a job failed.
          */
         JobError: {
-            /** Error */
-            error: string;
             /** Detail */
             detail: string;
+            /** Error */
+            error: string;
         };
         /**
          * JobView
          * @description What `GET /api/jobs/{id}` returns.
          */
         JobView: {
+            /** Created At */
+            created_at: number;
+            error?: components["schemas"]["JobError"] | null;
             /** Id */
             id: string;
             /** Kind */
             kind: string;
+            /** Message */
+            message?: string | null;
+            /** Progress */
+            progress: number;
+            /** Result */
+            result?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Status
              * @enum {string}
              */
             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
-            /** Progress */
-            progress: number;
-            /** Message */
-            message?: string | null;
-            /** Result */
-            result?: {
-                [key: string]: unknown;
-            } | null;
-            error?: components["schemas"]["JobError"] | null;
-            /** Created At */
-            created_at: number;
             /** Updated At */
             updated_at: number;
+        };
+        /**
+         * LipsyncRequest
+         * @description A clip and a song by id (preferred) or https URL, and the song window the clip covers.
+         * @example {
+         *       "audio_id": "9b2d7c4e-1f3a-4e5b-8c6d-7e8f9a0b1c2d",
+         *       "config_flavor": "default",
+         *       "end_time": 24,
+         *       "provider": "replicate",
+         *       "start_time": 16,
+         *       "video_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11"
+         *     }
+         */
+        LipsyncRequest: {
+            /**
+             * Audio Id
+             * @description An audio asset; wins over `audio_url`.
+             */
+            audio_id?: string | null;
+            /**
+             * Audio Url
+             * @description An https URL on an allowed host, fetched by the server.
+             */
+            audio_url?: string | null;
+            /** Config Flavor */
+            config_flavor?: string | null;
+            /**
+             * End Time
+             * @description End of the window (default start + the clip's length, at most the track's end).
+             */
+            end_time?: number | null;
+            /** Provider */
+            provider?: ("local" | "replicate") | null;
+            /**
+             * Start Time
+             * @description Start of the song window in seconds (default 0).
+             */
+            start_time?: number | null;
+            /**
+             * Video Id
+             * @description A finished video asset; wins over `video_url`.
+             */
+            video_id?: string | null;
+            /**
+             * Video Url
+             * @description An https URL on an allowed host, fetched by the server.
+             */
+            video_url?: string | null;
+        };
+        /**
+         * LipsyncResult
+         * @description The new, lipsynced video asset (the input clip is kept).
+         * @example {
+         *       "metadata": {
+         *         "audio_id": "9b2d7c4e-1f3a-4e5b-8c6d-7e8f9a0b1c2d",
+         *         "cloud_urls": {},
+         *         "config_flavor": "default",
+         *         "draft": false,
+         *         "end_time": 24,
+         *         "local_video_url": "/api/mv/get_video/7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b",
+         *         "model": "sync/lipsync-2-pro",
+         *         "provider": "replicate",
+         *         "source_video_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *         "start_time": 16
+         *       },
+         *       "video_id": "7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b",
+         *       "video_url": "/api/mv/get_video/7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b"
+         *     }
+         */
+        LipsyncResult: {
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Video Id */
+            video_id: string;
+            /**
+             * Video Url
+             * @description The presigned S3 URL when the upload worked, else `/api/mv/get_video/{video_id}`.
+             */
+            video_url: string;
         };
         /**
          * SceneOut
@@ -581,12 +826,12 @@ export interface components {
          *     }
          */
         ScenesResult: {
-            /** Scenes */
-            scenes: components["schemas"]["SceneOut"][];
             /** Metadata */
             metadata: {
                 [key: string]: unknown;
             };
+            /** Scenes */
+            scenes: components["schemas"]["SceneOut"][];
         };
         /**
          * StitchRequest
@@ -602,11 +847,6 @@ export interface components {
          */
         StitchRequest: {
             /**
-             * Video Ids
-             * @description Finished clips, in playing order.
-             */
-            video_ids: string[];
-            /**
              * Audio Id
              * @description The song to use as the only soundtrack, from its start.
              */
@@ -616,33 +856,79 @@ export interface components {
              * @description Without `audio_id`: drop the clips' own audio.
              * @default false
              */
-            suppress_video_audio: boolean;
+            suppress_video_audio?: boolean;
+            /**
+             * Video Ids
+             * @description Finished clips, in playing order.
+             */
+            video_ids: string[];
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
+        /**
+         * TrimRequest
+         * @description Cut the track so it starts at `start_at` seconds.
+         */
+        TrimRequest: {
+            /**
+             * Audio Id
+             * Format: uuid
+             * @example 3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11
+             */
+            audio_id: string;
+            /**
+             * Start At
+             * @description Whole seconds from the start of this track.
+             * @example 30
+             */
+            start_at: number;
+        };
+        /**
+         * TrimResponse
+         * @description The new, trimmed track.
+         * @example {
+         *       "audio_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "audio_url": "/api/audio/get/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "duration": 171.4,
+         *       "file_size_bytes": 4114560,
+         *       "metadata": {
+         *         "start_offset": 30
+         *       },
+         *       "original_audio_id": "6b1f0c52-3c2e-4f7a-a0d9-5a1e2b3c4d5e",
+         *       "start_at": 30
+         *     }
+         */
+        TrimResponse: {
+            /** Audio Id */
+            audio_id: string;
+            /** Audio Url */
+            audio_url: string;
+            /** Duration */
+            duration: number;
+            /** File Size Bytes */
+            file_size_bytes: number;
+            /**
+             * Metadata
+             * @description start_offset, root_id, title, cloud_url when uploaded to S3.
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** Original Audio Id */
+            original_audio_id: string;
+            /** Start At */
+            start_at: number;
         };
         /**
          * VideoPending
          * @description `get_video` while the clip is not ready.
          */
         VideoPending: {
-            /** Video Id */
-            video_id: string;
             /**
              * Status
              * @enum {string}
              */
             status: "queued" | "running" | "failed" | "canceled";
+            /** Video Id */
+            video_id: string;
         };
         /**
          * VideoResult
@@ -668,6 +954,10 @@ export interface components {
          *     }
          */
         mv__stitch__schemas__VideoResult: {
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
             /** Video Id */
             video_id: string;
             /**
@@ -675,10 +965,6 @@ export interface components {
              * @description A presigned S3 URL when the upload worked, else `/api/mv/get_video/{video_id}`.
              */
             video_url: string;
-            /** Metadata */
-            metadata: {
-                [key: string]: unknown;
-            };
         };
         /**
          * VideoResult
@@ -696,128 +982,19 @@ export interface components {
          *     }
          */
         mv__videos__schemas__VideoResult: {
-            /** Video Id */
-            video_id: string;
-            /** Video Url */
-            video_url: string;
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
             /**
              * Status
              * @enum {string}
              */
             status: "queued" | "running" | "succeeded" | "failed" | "canceled";
-            /** Metadata */
-            metadata: {
-                [key: string]: unknown;
-            };
-        };
-        Job: {
-            id: string;
-            kind: string;
-            /** @enum {string} */
-            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
-            progress: number;
-            message?: string | null;
-            result?: {
-                [key: string]: unknown;
-            } | null;
-            error?: components["schemas"]["ErrorBody"] | null;
-            created_at: string;
-            updated_at: string;
-        };
-        Flavors: {
-            flavors: string[];
-        };
-        AudioAsset: {
-            audio_id: string;
-            audio_url: string;
-            title: string;
-            duration: number | null;
-            format: string;
-            file_size_bytes: number;
-            metadata: {
-                [key: string]: unknown;
-            };
-        };
-        AudioDownloadRequest: {
-            url: string;
-            audio_quality?: string;
-        };
-        AudioTrimRequest: {
-            audio_id: string;
-            start_at: number;
-        };
-        AudioTrimResponse: {
-            audio_id: string;
-            audio_url: string;
-            original_audio_id: string;
-            start_at: number;
-            duration: number | null;
-            file_size_bytes: number;
-            metadata: {
-                [key: string]: unknown;
-            };
-        };
-        AudioInfo: {
-            audio_id: string;
-            title: string;
-            source?: string;
-            duration: number;
-            format?: string;
-            sample_rate?: number;
-            channels?: number;
-            file_size_bytes?: number;
-            parent_id?: string | null;
-            start_offset?: number;
-            peaks?: number[];
-        };
-        Scene: {
-            description: string;
-            negative_description: string;
-        };
-        CreateScenesResponse: {
-            scenes: components["schemas"]["Scene"][];
-            metadata: {
-                [key: string]: unknown;
-            };
-        };
-        CharacterReferenceRequest: {
-            character_description: string;
-            num_images?: number;
-            config_flavor?: string;
-            /** @enum {string} */
-            provider?: "local" | "replicate";
-        };
-        CharacterReferenceResponse: {
-            images: components["schemas"]["CharacterImage"][];
-            metadata: {
-                [key: string]: unknown;
-            };
-        };
-        GenerateVideoResponse: {
+            /** Video Id */
             video_id: string;
+            /** Video Url */
             video_url: string;
-            status: string;
-            metadata: {
-                [key: string]: unknown;
-            };
-        };
-        LipsyncRequest: {
-            video_id?: string;
-            video_url?: string;
-            audio_id?: string;
-            audio_url?: string;
-            start_time?: number;
-            end_time?: number;
-            config_flavor?: string;
-            /** @enum {string} */
-            provider?: "local" | "replicate";
-        };
-        VideoResult: {
-            video_id: string;
-            video_url: string;
-            metadata: {
-                [key: string]: unknown;
-            };
         };
     };
     responses: never;
@@ -828,14 +1005,21 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "health-healthz": {
+    "audio-download_audio": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
+                wait?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DownloadRequest"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -843,16 +1027,155 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["AudioAsset"];
+                };
+            };
+            /** @description Still running; follow `status_url`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    "mv-get_config_flavors": {
+    "audio-get_audio": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description A UUID. */
+                audio_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mp3 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": unknown;
+                };
+            };
+            /** @description A byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Presigned S3 URL */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Requested Range Not Satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "audio-get_audio_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                audio_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -863,7 +1186,223 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FlavorList"];
+                    "application/json": components["schemas"]["AudioInfo"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "audio-trim_audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrimRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrimResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "audio-upload_audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description mp3, wav, m4a/aac, ogg/opus, flac or webm audio.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudioAsset"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -889,13 +1428,22 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -921,53 +1469,8 @@ export interface operations {
                     "application/json": components["schemas"]["JobView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    "mv-stitch_video": {
-        parameters: {
-            query?: {
-                /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
-                wait?: number | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StitchRequest"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["mv__stitch__schemas__VideoResult"];
-                };
-            };
-            /** @description Still running; follow `status_url`. */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobAccepted"];
-                };
-            };
-            /** @description Not Found */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -975,22 +1478,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Conflict */
-            409: {
+            /** @description Error */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -1038,17 +1532,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Bad Gateway */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1101,13 +1604,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Bad Gateway */
@@ -1119,103 +1622,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-        };
-    };
-    "mv-upload_character_reference": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["Body_mv-upload_character_reference"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterImages"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
+            /** @description Error */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    "mv-get_character_reference": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID. */
-                image_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/png": unknown;
-                };
-            };
-            /** @description Redirect to a presigned copy */
-            307: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -1272,17 +1685,112 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Bad Gateway */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "mv-get_character_reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Redirect to a presigned copy */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "mv-get_config_flavors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlavorList"];
+                };
+            };
+            /** @description Error */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1338,21 +1846,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    lipsync: {
+    "mv-lipsync": {
         parameters: {
             query?: {
-                wait?: number;
+                /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
+                wait?: number | null;
             };
             header?: never;
             path?: never;
@@ -1364,16 +1882,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VideoResult"];
+                    "application/json": components["schemas"]["LipsyncResult"];
                 };
             };
-            /** @description Accepted */
+            /** @description Still running; follow `status_url`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1382,8 +1900,53 @@ export interface operations {
                     "application/json": components["schemas"]["JobAccepted"];
                 };
             };
-            /** @description Invalid */
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1393,46 +1956,11 @@ export interface operations {
             };
         };
     };
-    audio_upload: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AudioAsset"];
-                };
-            };
-            /** @description Invalid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    audio_download: {
+    "mv-stitch_video": {
         parameters: {
             query?: {
-                wait?: number;
+                /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
+                wait?: number | null;
             };
             header?: never;
             path?: never;
@@ -1440,20 +1968,20 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AudioDownloadRequest"];
+                "application/json": components["schemas"]["StitchRequest"];
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AudioAsset"];
+                    "application/json": components["schemas"]["mv__stitch__schemas__VideoResult"];
                 };
             };
-            /** @description Accepted */
+            /** @description Still running; follow `status_url`. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1462,8 +1990,35 @@ export interface operations {
                     "application/json": components["schemas"]["JobAccepted"];
                 };
             };
-            /** @description Invalid */
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1473,61 +2028,86 @@ export interface operations {
             };
         };
     };
-    audio_info: {
+    "mv-upload_character_reference": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                audio_id: string;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_mv-upload_character_reference"];
             };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharacterImages"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "health-healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AudioInfo"];
+                    "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Invalid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    audio_trim: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AudioTrimRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AudioTrimResponse"];
-                };
-            };
-            /** @description Invalid */
-            422: {
+            /** @description Error */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
