@@ -59,6 +59,7 @@ class StitchReport:
     method: str
     normalized: list[int]
     has_audio: bool
+    song_copied: bool = False
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -172,13 +173,37 @@ def _clip_audio_graph(clips: list[ClipInfo], first_input: int) -> tuple[list[str
     return inputs, ";".join(parts) + f";{labels}concat=n={len(clips)}:v=0:a=1[aout]"
 
 
-async def concat(clips: list[ClipInfo], out: Path, workdir: Path, *, song: Path | None, clip_audio: bool) -> bool:
-    """Join same-spec clips by stream copy into `out` with at most one audio track; returns whether it has audio."""
+async def encode_song(song: Path, out: Path) -> float:
+    """Encode a whole song once as the AAC track stitches copy; returns its duration."""
+    part = out.with_name(out.name + ".part")
+    await ffmpeg.ffmpeg([
+        *local_input(song, AUDIO_FORMATS), "-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE),
+        "-ac", "2", "-f", "mp4", f"file:{part}",
+    ], timeout=1800)
+    os.replace(part, out)
+    return await encoded_duration(out)
+
+
+async def encoded_duration(track: Path) -> float:
+    """The duration of an encoded song track."""
+    data = await ffmpeg.probe(track, AUDIO_FORMATS)
+    return _float(data.get("format", {}).get("duration")) or 0.0
+
+
+async def concat(
+    clips: list[ClipInfo], out: Path, workdir: Path, *, song: Path | None, clip_audio: bool, song_encoded: bool = False
+) -> bool:
+    """Join same-spec clips by stream copy into `out` with at most one audio track; returns whether it has audio.
+
+    `song_encoded` says `song` is already the AAC track (see `encode_song`) and covers the video: it is then copied.
+    """
     listing = write_list(clips, workdir)
     total = sum(c.duration for c in clips)
     args = local_input(listing, CONCAT_FORMATS, fmt="concat")
     has_audio = True
-    if song is not None:
+    if song is not None and song_encoded:
+        args += [*local_input(song, AUDIO_FORMATS), "-map", "0:v:0", "-map", "1:a:0", "-c:a", "copy"]
+    elif song is not None:
         args += [*local_input(song, AUDIO_FORMATS), "-map", "0:v:0", "-map", "1:a:0", "-af", "apad"]
     elif clip_audio and any(c.has_audio for c in clips):
         inputs, graph = _clip_audio_graph(clips, 1)
@@ -187,14 +212,22 @@ async def concat(clips: list[ClipInfo], out: Path, workdir: Path, *, song: Path 
         args += ["-map", "0:v:0"]
         has_audio = False
     args += ["-c:v", "copy"]
-    args += ["-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE)] if has_audio else ["-an"]
+    if not has_audio:
+        args += ["-an"]
+    elif not song_encoded:
+        args += ["-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE)]
     args += ["-t", f"{total:.6f}", "-movflags", "+faststart", "-f", "mp4", f"file:{out}"]
     await ffmpeg.ffmpeg(args)
     return has_audio
 
 
-async def stitch(paths: list[Path], out: Path, workdir: Path, *, song: Path | None = None, clip_audio: bool = True) -> StitchReport:
-    """Stitch clips in order into `out`; only clips that differ from the majority spec are re-encoded, in parallel."""
+async def stitch(
+    paths: list[Path], out: Path, workdir: Path, *, song: Path | None = None, clip_audio: bool = True, encoded_song: tuple[Path, float] | None = None
+) -> StitchReport:
+    """Stitch clips in order into `out`; only clips that differ from the majority spec are re-encoded, in parallel.
+
+    `encoded_song` is the song's cached AAC track and its duration; it is copied when it covers the video.
+    """
     started = time.perf_counter()
     clips = list(await asyncio.gather(*(probe_clip(p) for p in paths)))
     probed = time.perf_counter()
@@ -205,13 +238,18 @@ async def stitch(paths: list[Path], out: Path, workdir: Path, *, song: Path | No
         for i, clip in zip(odd, done, strict=True):
             clips[i] = clip
     normalized_at = time.perf_counter()
-    has_audio = await concat(clips, out, workdir, song=song, clip_audio=clip_audio)
+    total = sum(c.duration for c in clips)
+    copy_song = encoded_song is not None and encoded_song[1] >= total
+    has_audio = await concat(
+        clips, out, workdir, song=encoded_song[0] if copy_song and encoded_song else song, clip_audio=clip_audio, song_encoded=copy_song
+    )
     finished = time.perf_counter()
     return StitchReport(
         duration=round(sum(c.duration for c in clips), 3),
         method="normalized" if odd else "copy",
         normalized=odd,
         has_audio=has_audio,
+        song_copied=copy_song,
         timings={
             "probe_seconds": round(probed - started, 3),
             "normalize_seconds": round(normalized_at - probed, 3),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
 
 from mv.assets.schemas import Asset
 from mv.audio.service import audio_path
-from mv.core.errors import Conflict, NotFound
+from mv.core.errors import Conflict, EncoreError, NotFound
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.deps import Services
@@ -63,6 +64,37 @@ async def song_path(services: Services, audio_id: str) -> Path:
     return await audio_path(services, audio_id)
 
 
+def song_cache_path(services: Services, audio_id: str) -> Path:
+    """Where a song's stitch-ready AAC track is kept (audio assets never change, so the id is the cache key)."""
+    return services.storage.root / ".cache" / "songs" / f"{audio_id}.m4a"
+
+
+async def encoded_song(services: Services, audio_id: str, song: Path) -> tuple[Path, float] | None:
+    """The song's cached AAC track and duration; when missing, start encoding it in the background for later stitches."""
+    cached = song_cache_path(services, audio_id)
+    if cached.is_file():
+        try:
+            return cached, await engine.encoded_duration(cached)
+        except EncoreError:
+            cached.unlink(missing_ok=True)
+    tasks: dict[str, asyncio.Task[None]] = services.extras.setdefault("stitch_song_tasks", {})
+    if audio_id not in tasks:
+        task = asyncio.create_task(_encode_song(cached, song, audio_id), name=f"song-{audio_id}")
+        tasks[audio_id] = task
+        task.add_done_callback(lambda _t: tasks.pop(audio_id, None))
+    return None
+
+
+async def _encode_song(cached: Path, song: Path, audio_id: str) -> None:
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        seconds = await engine.encode_song(song, cached)
+    except Exception as exc:  # noqa: BLE001 - a missing cache only costs the next stitch an audio encode
+        log.warning("song_track_failed", audio_id=audio_id, error=type(exc).__name__)
+        return
+    log.info("song_track_cached", audio_id=audio_id, seconds=round(seconds, 3))
+
+
 async def store_video(services: Services, produced: Path, video_id: str) -> dict[str, Any]:
     """Publish a finished MP4 as `jobs/{id}/video.mp4`, mirror it to S3, and describe where it can be fetched."""
     key = video_key(video_id)
@@ -84,19 +116,19 @@ async def store_video(services: Services, produced: Path, video_id: str) -> dict
 
 
 async def start(services: Services, body: StitchRequest) -> Job:
-    """Check every input, record the output asset, and submit the job."""
+    """Check every input, record the output asset (its id is the job id), and submit the job."""
     video_ids = [str(v) for v in body.video_ids]
     await ready_videos(services, video_ids)
     audio_id = str(body.audio_id) if body.audio_id else None
     if audio_id:
         await ready_audio(services, audio_id)
-    job_id, video_id = new_id(), new_id()
+    video_id = new_id()
     await services.assets.insert(
-        asset_id=video_id, kind="video", status="queued", job_id=job_id, storage_key=video_key(video_id),
+        asset_id=video_id, kind="video", status="queued", job_id=video_id, storage_key=video_key(video_id),
         info={"source": "stitch", "inputs": {"video_ids": video_ids, "audio_id": audio_id}},
     )
     request = {"video_ids": video_ids, "audio_id": audio_id, "suppress_video_audio": body.suppress_video_audio, "video_id": video_id}
-    return await services.runner.submit(JOB_KIND, request, job_id=job_id)
+    return await services.runner.submit(JOB_KIND, request, job_id=video_id)
 
 
 async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
@@ -118,12 +150,13 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
     clips = await ready_videos(services, request["video_ids"])
     audio_id = request.get("audio_id")
     song = await song_path(services, audio_id) if audio_id else None
+    track = await encoded_song(services, audio_id, song) if audio_id and song else None
     await ctx.progress(0.05, "Checking clips")
     with services.storage.workspace() as workdir:
         out = workdir / "stitched.mp4"
         report = await engine.stitch(
             [services.storage.path(c.storage_key or "") for c in clips], out, workdir,
-            song=song, clip_audio=not request.get("suppress_video_audio", False),
+            song=song, clip_audio=not request.get("suppress_video_audio", False), encoded_song=track,
         )
         await ctx.progress(0.9, "Storing the video")
         stored = await store_video(services, out, video_id)
@@ -136,6 +169,8 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
         "audio_id": audio_id,
         "suppress_video_audio": bool(request.get("suppress_video_audio")),
         "has_audio": report.has_audio,
+        "audio_track": ("song_copied" if report.song_copied else "song_encoded") if audio_id else ("clips" if report.has_audio else None),
+        "draft": any(bool((c.info.get("provenance") or {}).get("draft")) for c in clips),
         "local_video_url": stored["local_video_url"],
         "cloud_url": stored["cloud_url"],
         "cloud_urls": stored["cloud_urls"],

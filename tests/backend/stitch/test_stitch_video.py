@@ -203,6 +203,7 @@ async def test_slow_stitch_answers_202_then_the_job_holds_the_result(client: htt
 
         await asyncio.sleep(0.05)
     assert job["status"] == "succeeded" and job["kind"] == "stitch_video"
+    assert job["result"]["video_id"] == response.json()["job_id"], "the video id is the job id"
     assert job["result"]["metadata"]["num_clips"] == 2
 
 
@@ -237,3 +238,27 @@ async def test_a_single_clip_is_a_valid_stitch(client: httpx.AsyncClient, media:
     ids = [await add_video(services_of(client), media.video(4.0)) for _ in range(count)]
     body = (await stitch(client, video_ids=ids)).json()
     assert abs(video_duration(output_path(client, body["video_id"])) - 4.0 * count) < 0.1
+
+
+async def test_restitching_with_the_same_song_copies_its_cached_track_in_sync(client: httpx.AsyncClient, media: MediaFactory) -> None:
+    services = services_of(client)
+    ids = [await add_video(services, media.video(4.0)) for _ in range(3)]
+    audio_id = await add_audio(services, media.clicks(30.0, at=(5.0, 9.5)))
+    first = (await stitch(client, video_ids=ids, audio_id=audio_id)).json()
+    assert first["metadata"]["audio_track"] == "song_encoded"
+    import asyncio
+
+    await asyncio.gather(*services.extras.get("stitch_song_tasks", {}).values())
+    second = (await stitch(client, video_ids=ids, audio_id=audio_id)).json()
+    assert second["metadata"]["audio_track"] == "song_copied"
+    for body in (first, second):
+        out = output_path(client, body["video_id"])
+        assert abs(audio_duration(out) - 12.0) < 0.1 and abs(video_duration(out) - 12.0) < 0.1
+        clicks = beep_times(out, threshold=20000)
+        assert len(clicks) == 2 and all(abs(c - t) < FRAME for c, t in zip(clicks, (5.0, 9.5), strict=True)), clicks
+    longer = [*ids, *ids, *ids]
+    third = (await stitch(client, video_ids=[*longer, *ids])).json()
+    assert third["metadata"]["audio_track"] is None
+    padded = (await stitch(client, video_ids=longer * 3, audio_id=audio_id)).json()
+    assert padded["metadata"]["audio_track"] == "song_encoded", "a song shorter than the video is padded, not copied"
+    assert abs(audio_duration(output_path(client, padded["video_id"])) - 108.0) < 0.1
