@@ -7,7 +7,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,21 @@ class ClipInfo:
     has_audio: bool
 
 
+    def describe(self) -> dict[str, Any]:
+        """Plain data to remember a probe by (without the path)."""
+        return {"spec": asdict(self.spec), "duration": self.duration, "has_audio": self.has_audio, "size": self.path.stat().st_size}
+
+    @classmethod
+    def remembered(cls, path: Path, data: Any) -> ClipInfo | None:
+        """A probe remembered by `describe`, if it still matches the file."""
+        try:
+            if not isinstance(data, dict) or data["size"] != path.stat().st_size:
+                return None
+            return cls(path, ClipSpec(**data["spec"]), float(data["duration"]), bool(data["has_audio"]))
+        except (KeyError, TypeError, ValueError, OSError):
+            return None
+
+
 @dataclass
 class StitchReport:
     """What a stitch did and how long each step took."""
@@ -61,6 +76,7 @@ class StitchReport:
     has_audio: bool
     song_copied: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    probes: list[ClipInfo] = field(default_factory=list)
 
 
 def _sar(value: Any) -> str:
@@ -222,14 +238,28 @@ async def concat(
 
 
 async def stitch(
-    paths: list[Path], out: Path, workdir: Path, *, song: Path | None = None, clip_audio: bool = True, encoded_song: tuple[Path, float] | None = None
+    paths: list[Path],
+    out: Path,
+    workdir: Path,
+    *,
+    song: Path | None = None,
+    clip_audio: bool = True,
+    encoded_song: tuple[Path, float] | None = None,
+    known: list[ClipInfo | None] | None = None,
 ) -> StitchReport:
     """Stitch clips in order into `out`; only clips that differ from the majority spec are re-encoded, in parallel.
 
     `encoded_song` is the song's cached AAC track and its duration; it is copied when it covers the video.
+    `known` holds earlier probes of some clips (see `ClipInfo.describe`); the others are probed now.
     """
     started = time.perf_counter()
-    clips = list(await asyncio.gather(*(probe_clip(p) for p in paths)))
+    known = known or [None] * len(paths)
+
+    async def info(path: Path, remembered: ClipInfo | None) -> ClipInfo:
+        return remembered if remembered is not None else await probe_clip(path)
+
+    clips = list(await asyncio.gather(*(info(p, k) for p, k in zip(paths, known, strict=True))))
+    probes = list(clips)
     probed = time.perf_counter()
     target = choose_target(clips)
     odd = [i for i, c in enumerate(clips) if c.spec != target]
@@ -250,6 +280,7 @@ async def stitch(
         normalized=odd,
         has_audio=has_audio,
         song_copied=copy_song,
+        probes=probes,
         timings={
             "probe_seconds": round(probed - started, 3),
             "normalize_seconds": round(normalized_at - probed, 3),

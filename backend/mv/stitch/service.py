@@ -21,6 +21,7 @@ from mv.stitch.schemas import StitchRequest
 log = get_logger(__name__)
 
 JOB_KIND = "stitch_video"
+PROBE_KEY = "stitch_probe"
 
 
 def video_key(video_id: str) -> str:
@@ -152,12 +153,16 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
     song = await song_path(services, audio_id) if audio_id else None
     track = await encoded_song(services, audio_id, song) if audio_id and song else None
     await ctx.progress(0.05, "Checking clips")
+    paths = [services.storage.path(c.storage_key or "") for c in clips]
+    known = [engine.ClipInfo.remembered(p, c.info.get(PROBE_KEY)) for p, c in zip(paths, clips, strict=True)]
     with services.storage.workspace() as workdir:
         out = workdir / "stitched.mp4"
         report = await engine.stitch(
-            [services.storage.path(c.storage_key or "") for c in clips], out, workdir,
-            song=song, clip_audio=not request.get("suppress_video_audio", False), encoded_song=track,
+            paths, out, workdir, song=song, clip_audio=not request.get("suppress_video_audio", False), encoded_song=track, known=known,
         )
+        for clip, before, probe in zip(clips, known, report.probes, strict=True):
+            if before is None:
+                await services.assets.update(clip.id, info_patch={PROBE_KEY: probe.describe()})
         await ctx.progress(0.9, "Storing the video")
         stored = await store_video(services, out, video_id)
     metadata: dict[str, Any] = {

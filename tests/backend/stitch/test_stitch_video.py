@@ -262,3 +262,16 @@ async def test_restitching_with_the_same_song_copies_its_cached_track_in_sync(cl
     padded = (await stitch(client, video_ids=longer * 3, audio_id=audio_id)).json()
     assert padded["metadata"]["audio_track"] == "song_encoded", "a song shorter than the video is padded, not copied"
     assert abs(audio_duration(output_path(client, padded["video_id"])) - 108.0) < 0.1
+
+
+async def test_clip_probes_are_remembered_and_a_replaced_file_is_probed_again(client: httpx.AsyncClient, media: MediaFactory) -> None:
+    services = services_of(client)
+    ids = [await add_video(services, media.video(4.0)) for _ in range(3)]
+    await stitch(client, video_ids=ids)
+    remembered = (await services.assets.get(ids[0])).info["stitch_probe"]  # type: ignore[union-attr]
+    assert remembered["spec"]["width"] == 1280 and abs(remembered["duration"] - 4.0) < 0.05
+    path = services.storage.path(f"jobs/{ids[0]}/video.mp4")
+    path.write_bytes(media.video(2.0, size="640x360").read_bytes())
+    body = (await stitch(client, video_ids=ids)).json()
+    assert body["metadata"]["normalized_clips"] == [ids[0]]
+    assert abs(video_duration(output_path(client, body["video_id"])) - 10.0) < 0.1
