@@ -193,8 +193,7 @@ async def encode_song(song: Path, out: Path) -> float:
     """Encode a whole song once as the AAC track stitches copy; returns its duration."""
     part = out.with_name(out.name + ".part")
     await ffmpeg.ffmpeg([
-        *local_input(song, AUDIO_FORMATS), "-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE),
-        "-ac", "2", "-f", "mp4", f"file:{part}",
+        *local_input(song, AUDIO_FORMATS), "-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", "192k", "-ac", "2", "-f", "mp4", f"file:{part}",
     ], timeout=1800)
     os.replace(part, out)
     return await encoded_duration(out)
@@ -231,7 +230,7 @@ async def concat(
     if not has_audio:
         args += ["-an"]
     elif not song_encoded:
-        args += ["-c:a", "aac", "-b:a", "192k", "-ar", str(AUDIO_RATE)]
+        args += ["-c:a", "aac", "-b:a", "192k"]
     args += ["-t", f"{total:.6f}", "-movflags", "+faststart", "-f", "mp4", f"file:{out}"]
     await ffmpeg.ffmpeg(args)
     return has_audio
