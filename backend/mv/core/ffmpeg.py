@@ -66,12 +66,18 @@ def local_input(path: Path, formats: str, *, fmt: str | None = None) -> list[str
     return [*args, "-i", f"file:{Path(path).resolve()}"]
 
 
+def _lower_priority() -> None:
+    """Media work yields the CPU to the API so requests stay fast while ffmpeg runs."""
+    os.nice(10)
+
+
 async def _run(argv: list[str], timeout: float | None, gated: bool) -> bytes:
     limit = timeout or _limits.timeout
 
     async def go() -> bytes:
         proc = await asyncio.create_subprocess_exec(
             *argv,
+            preexec_fn=_lower_priority,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
