@@ -239,7 +239,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
+    (ROOT / "bench" / ".work").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench" / ".work") as tmp:
         work = Path(tmp)
         clip, image, song = work / "clip.mp4", work / "character.png", work / "song.mp3"
         ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=8", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(clip))
