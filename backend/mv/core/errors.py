@@ -132,3 +132,12 @@ def error_from_body(body: dict[str, str] | None) -> EncoreError:
     body = body or {}
     cls = EncoreError.registry.get(body.get("error", ""), InternalError)
     return cls(body.get("detail") or "The operation failed.")
+
+
+def known_error(exc: BaseException) -> EncoreError | None:
+    """The user-facing error for an exception we understand (a full disk), else None."""
+    if isinstance(exc, EncoreError):
+        return exc
+    if isinstance(exc, OSError) and exc.errno == 28:
+        return InsufficientStorage("The media storage is full.")
+    return None

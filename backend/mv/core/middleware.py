@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mv.core.errors import EncoreError, InternalError, LengthRequired, PayloadTooLarge, Unauthorized
+from mv.core.errors import EncoreError, InternalError, LengthRequired, known_error, PayloadTooLarge, Unauthorized
 from mv.core.logging import get_logger
 
 log = get_logger("mv.http")
@@ -89,9 +89,12 @@ class UnhandledErrorMiddleware:
             if not started:
                 await send_error(send, exc)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
+            known = known_error(exc)
+            if known is None:
+                log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
+                known = InternalError("Something went wrong on our side.")
             if not started:
-                await send_error(send, InternalError("Something went wrong on our side."))
+                await send_error(send, known)
 
 
 class ApiKeyMiddleware:

@@ -9,7 +9,7 @@ from typing import Any
 
 import structlog
 
-from mv.core.errors import EncoreError, InternalError
+from mv.core.errors import EncoreError, InternalError, known_error
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.jobs.repository import JobRepository
@@ -114,11 +114,14 @@ class JobRunner:
             except EncoreError as exc:
                 log.warning("job_failed", kind=job.kind, error=exc.name, detail=exc.detail)
                 job = await self.repo.update(job_id, status="failed", error=exc.body(), message=exc.detail)
-            except Exception:
-                log.exception("job_crashed", kind=job.kind)
-                job = await self.repo.update(
-                    job_id, status="failed", error=InternalError("The operation failed unexpectedly.").body()
-                )
+            except Exception as exc:
+                known = known_error(exc)
+                if known is None:
+                    log.exception("job_crashed", kind=job.kind)
+                    known = InternalError("The operation failed unexpectedly.")
+                else:
+                    log.warning("job_failed", kind=job.kind, error=known.name, detail=known.detail)
+                job = await self.repo.update(job_id, status="failed", error=known.body(), message=known.detail)
             else:
                 job = await self.repo.update(job_id, status="succeeded", progress=1.0, result=result, message=None)
                 log.info("job_succeeded", kind=job.kind)
