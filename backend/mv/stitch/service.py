@@ -21,6 +21,7 @@ from mv.stitch.schemas import StitchRequest
 log = get_logger(__name__)
 
 JOB_KIND = "stitch_video"
+SONG_JOB_KIND = "stitch_song_track"
 PROBE_KEY = "stitch_probe"
 
 
@@ -70,30 +71,39 @@ def song_cache_path(services: Services, audio_id: str) -> Path:
     return services.storage.root / ".cache" / "songs" / f"{audio_id}.m4a"
 
 
-async def encoded_song(services: Services, audio_id: str, song: Path) -> tuple[Path, float] | None:
-    """The song's cached AAC track and duration; when missing, start encoding it in the background for later stitches."""
+async def encoded_song(services: Services, audio_id: str) -> tuple[Path, float] | None:
+    """The song's cached AAC track and its duration, when it has been made."""
     cached = song_cache_path(services, audio_id)
-    if cached.is_file():
-        try:
-            return cached, await engine.encoded_duration(cached)
-        except EncoreError:
-            cached.unlink(missing_ok=True)
-    tasks: dict[str, asyncio.Task[None]] = services.extras.setdefault("stitch_song_tasks", {})
-    if audio_id not in tasks:
-        task = asyncio.create_task(_encode_song(cached, song, audio_id), name=f"song-{audio_id}")
-        tasks[audio_id] = task
-        task.add_done_callback(lambda _t: tasks.pop(audio_id, None))
-    return None
-
-
-async def _encode_song(cached: Path, song: Path, audio_id: str) -> None:
-    cached.parent.mkdir(parents=True, exist_ok=True)
+    if not cached.is_file():
+        return None
     try:
-        seconds = await engine.encode_song(song, cached)
-    except Exception as exc:  # noqa: BLE001 - a missing cache only costs the next stitch an audio encode
-        log.warning("song_track_failed", audio_id=audio_id, error=type(exc).__name__)
+        return cached, await engine.encoded_duration(cached)
+    except EncoreError:
+        cached.unlink(missing_ok=True)
+        return None
+
+
+async def warm_song(services: Services, audio_id: str) -> None:
+    """Queue a job that encodes the song's AAC track once, so later stitches copy it instead of encoding."""
+    pending: set[str] = services.extras.setdefault("stitch_song_tracks", set())
+    if song_cache_path(services, audio_id).is_file() or audio_id in pending:
         return
-    log.info("song_track_cached", audio_id=audio_id, seconds=round(seconds, 3))
+    pending.add(audio_id)
+    await services.runner.submit(SONG_JOB_KIND, {"audio_id": audio_id})
+
+
+async def run_song_track(services: Services, ctx: JobContext) -> dict[str, Any]:
+    """The job: encode the whole song as the stitch-ready AAC track."""
+    audio_id = str(ctx.request["audio_id"])
+    cached = song_cache_path(services, audio_id)
+    try:
+        if not cached.is_file():
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            seconds = await engine.encode_song(await song_path(services, audio_id), cached)
+            log.info("song_track_cached", audio_id=audio_id, seconds=round(seconds, 3))
+    finally:
+        services.extras.get("stitch_song_tracks", set()).discard(audio_id)
+    return {"audio_id": audio_id}
 
 
 async def store_video(services: Services, produced: Path, video_id: str) -> dict[str, Any]:
@@ -151,7 +161,7 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
     clips = await ready_videos(services, request["video_ids"])
     audio_id = request.get("audio_id")
     song = await song_path(services, audio_id) if audio_id else None
-    track = await encoded_song(services, audio_id, song) if audio_id and song else None
+    track = await encoded_song(services, audio_id) if audio_id else None
     await ctx.progress(0.05, "Checking clips")
     paths = [services.storage.path(c.storage_key or "") for c in clips]
     known = [engine.ClipInfo.remembered(p, c.info.get(PROBE_KEY)) for p, c in zip(paths, clips, strict=True)]
@@ -165,6 +175,8 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
                 await services.assets.update(clip.id, info_patch={PROBE_KEY: probe.describe()})
         await ctx.progress(0.9, "Storing the video")
         stored = await store_video(services, out, video_id)
+    if audio_id and track is None:
+        await warm_song(services, audio_id)
     metadata: dict[str, Any] = {
         "num_clips": len(clips),
         "duration": report.duration,
@@ -187,11 +199,15 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
 
 
 def setup(services: Services) -> None:
-    """Register the stitch job handler."""
+    """Register the stitch job and the song-track job."""
 
     async def handler(ctx: JobContext) -> dict[str, Any]:
         return await run(services, ctx)
 
+    async def song_handler(ctx: JobContext) -> dict[str, Any]:
+        return await run_song_track(services, ctx)
+
     services.runner.register(JOB_KIND, handler)
+    services.runner.register(SONG_JOB_KIND, song_handler)
 
 
