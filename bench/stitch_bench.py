@@ -260,6 +260,10 @@ def main() -> None:
         child(args.child, args.clips, args.song, args.out)
         return
 
+    import importlib.util
+
+    if importlib.util.find_spec("moviepy") is None:
+        sys.exit("MoviePy is missing: .venv/bin/pip install -r bench/requirements.txt")
     began = time.perf_counter()
     data = prepare()
     sets, song = data["sets"], data["song"]
