@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -29,6 +30,13 @@ class Services:
     flavors: FlavorService
     providers: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    on_audio_stored: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
+    """Called with the id of every new audio asset (upload, import, trim)."""
+
+    async def audio_stored(self, audio_id: str) -> None:
+        """Tell every listener about a new audio asset."""
+        for listener in self.on_audio_stored:
+            await listener(audio_id)
 
 
 def get_services(request: Request) -> Services:

@@ -159,6 +159,7 @@ async def store_audio(
         "root_id": audio_id,
     }
     asset = await services.assets.insert(asset_id=audio_id, kind="audio", status="succeeded", job_id=job_id, storage_key=key, info=document)
+    await services.audio_stored(asset.id)
     s3_key = await services.storage.mirror(key)
     cloud_url = None
     if s3_key:
@@ -249,6 +250,7 @@ async def trim(services: Services, audio_id: str, start_at: int) -> TrimResponse
         "trim_method": method,
     }
     asset = await services.assets.insert(asset_id=new, kind="audio", status="succeeded", parent_id=original.id, storage_key=key, info=info)
+    await services.audio_stored(asset.id)
     metadata: dict[str, Any] = {"start_offset": info["start_offset"], "root_id": info["root_id"], "title": info["title"]}
     s3_key = await services.storage.mirror(key)
     if s3_key:

@@ -209,5 +209,6 @@ def setup(services: Services) -> None:
 
     services.runner.register(JOB_KIND, handler)
     services.runner.register(SONG_JOB_KIND, song_handler)
+    services.on_audio_stored.append(lambda audio_id: warm_song(services, audio_id))
 
 
