@@ -42,6 +42,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "mv_media_root": tmp_path / "outputs",
             "mv_provider": "local",
             "mv_default_wait": 10.0,
+            "mv_rate_limit_per_minute": 100000,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

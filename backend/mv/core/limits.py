@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from mv.core.errors import RateLimited
 
@@ -67,3 +67,7 @@ def paid_endpoint_limit(request: Request) -> None:
 
 
 
+
+
+PAID_LIMIT = Depends(paid_endpoint_limit)
+"""Route dependency for endpoints that spend money: `dependencies=[PAID_LIMIT]`."""
