@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from mv.jobs.service import IDEMPOTENT
 from mv.audio import download, service
 from mv.audio.schemas import AudioAsset, AudioInfo, DownloadRequest, TrimRequest, TrimResponse
 from mv.core.errors import ErrorBody
@@ -32,7 +33,7 @@ async def upload_audio(request: Request, services: ServicesDep) -> AudioAsset:
     return await service.upload(services, request.headers.get("content-type"), request.headers.get("content-length"), request.stream())
 
 
-@router.post("/download", response_model=AudioAsset, responses={**ERRORS, **JOB_RESPONSES}, summary="Import a song from YouTube")
+@router.post("/download", dependencies=[IDEMPOTENT], response_model=AudioAsset, responses={**ERRORS, **JOB_RESPONSES}, summary="Import a song from YouTube")
 async def download_audio(body: DownloadRequest, services: ServicesDep, wait: float | None = Query(None, ge=0, le=30, description=WAIT_DESCRIPTION)) -> JSONResponse:
     """Import the audio of one YouTube video (or an allowlisted link) as a job."""
     job = await download.start(services, body.url, body.audio_quality)

@@ -42,6 +42,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX jobs_status ON jobs(status);
     """,
+    """
+    ALTER TABLE jobs ADD COLUMN idempotency_key TEXT;
+    ALTER TABLE jobs ADD COLUMN request_hash TEXT;
+    CREATE UNIQUE INDEX jobs_idempotency_key ON jobs(idempotency_key);
+    """,
 )
 
 

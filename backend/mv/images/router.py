@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from mv.jobs.service import IDEMPOTENT
 from mv.core.limits import PAID_LIMIT
 from mv.core.errors import ErrorBody
 from mv.core.ids import IdPath
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/mv", tags=["mv"])
 
 @router.post(
     "/generate_character_reference",
-    dependencies=[PAID_LIMIT],
+    dependencies=[PAID_LIMIT, IDEMPOTENT],
     response_model=CharacterImages,
     responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 502: {"model": ErrorBody}},
     summary="Generate 1-4 character reference images",

@@ -30,14 +30,17 @@ class JobRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def insert(self, job_id: str, kind: str, request: dict[str, Any]) -> Job:
+    async def insert(
+        self, job_id: str, kind: str, request: dict[str, Any], idempotency: tuple[str, str] | None = None
+    ) -> Job:
         """Create a queued job."""
         now = time.time()
 
         def op(conn: sqlite3.Connection) -> Job:
             conn.execute(
-                "INSERT INTO jobs (id, kind, status, request, state, created_at, updated_at) VALUES (?, ?, 'queued', ?, '{}', ?, ?)",
-                (job_id, kind, json.dumps(request), now, now),
+                "INSERT INTO jobs (id, kind, status, request, state, created_at, updated_at, idempotency_key, request_hash)"
+                " VALUES (?, ?, 'queued', ?, '{}', ?, ?, ?, ?)",
+                (job_id, kind, json.dumps(request), now, now, *(idempotency or (None, None))),
             )
             return _to_job(conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone())  # type: ignore[return-value]
 
@@ -65,6 +68,12 @@ class JobRepository:
             return _to_job(conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone())  # type: ignore[return-value]
 
         return await self.db.run(op)
+
+    async def by_idempotency_key(self, key: str) -> Job | None:
+        """The job a request with this idempotency key created, if any."""
+        return await self.db.run(
+            lambda conn: _to_job(conn.execute("SELECT * FROM jobs WHERE idempotency_key = ?", (key,)).fetchone())
+        )
 
     async def unfinished(self) -> list[Job]:
         """Jobs that were queued or running, oldest first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -52,6 +53,9 @@ class JobContext:
 
 Handler = Callable[[JobContext], Awaitable[dict[str, Any]]]
 
+request_idempotency: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("idempotency", default=None)
+"""(key, request hash) set by an idempotent request; taken by the first job that request submits."""
+
 
 class JobRunner:
     """Runs registered handlers for jobs with bounded concurrency."""
@@ -73,7 +77,9 @@ class JobRunner:
         """Record a queued job, then start it."""
         if kind not in self._handlers:
             raise ValueError(f"no handler for job kind {kind!r}")
-        job = await self.repo.insert(job_id or new_id(), kind, request)
+        key = request_idempotency.get()
+        request_idempotency.set(None)
+        job = await self.repo.insert(job_id or new_id(), kind, request, key)
         self.notify(job)
         self._spawn(job.id)
         return job

@@ -23,6 +23,8 @@ class Job(BaseModel):
     result: dict[str, Any] | None = None
     error: dict[str, str] | None = None
     attempts: int = 0
+    idempotency_key: str | None = None
+    request_hash: str | None = None
     created_at: float
     updated_at: float
 
@@ -33,7 +35,7 @@ class Job(BaseModel):
 
     def view(self) -> JobView:
         """The public shape."""
-        return JobView(**self.model_dump(exclude={"request", "state", "attempts"}))
+        return JobView(**self.model_dump(exclude={"request", "state", "attempts", "idempotency_key", "request_hash"}))
 
 
 class JobError(BaseModel):

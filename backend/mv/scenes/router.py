@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from mv.jobs.service import IDEMPOTENT
 from mv.core.limits import PAID_LIMIT
 from mv.core.errors import ErrorBody
 from mv.deps import ServicesDep
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/mv", tags=["mv"])
 
 @router.post(
     "/create_scenes",
-    dependencies=[PAID_LIMIT],
+    dependencies=[PAID_LIMIT, IDEMPOTENT],
     response_model=ScenesResult,
     responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 502: {"model": ErrorBody}},
     summary="Plan one scene per clip from an idea and a character",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from mv.jobs.service import IDEMPOTENT
 from mv.core.errors import ErrorBody
 from mv.deps import ServicesDep
 from mv.jobs.service import JOB_RESPONSES, WAIT_DESCRIPTION, answer
@@ -16,6 +17,7 @@ router = APIRouter(prefix="/api/mv", tags=["mv"])
 
 @router.post(
     "/stitch_video",
+    dependencies=[IDEMPOTENT],
     response_model=VideoResult,
     responses={**JOB_RESPONSES, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
     summary="Join clips in order, with the song as the soundtrack",
