@@ -28,7 +28,7 @@ const threeScenes: GenAction = {
 
 const allGenerated: GenAction[] = [
   threeScenes,
-  ...["a", "b", "c"].map((sceneId): GenAction => ({ type: "clipStarted", sceneId, operation: "generate", jobId: `job-${sceneId}` })),
+  ...["a", "b", "c"].map((sceneId): GenAction => ({ type: "clipStarted", sceneId, operation: "generate", jobId: `job-${sceneId}`, requestKey: `key-${sceneId}` })),
   { type: "clipSucceeded", sceneId: "c", version: version("v-c") },
   { type: "clipSucceeded", sceneId: "a", version: version("v-a") },
   { type: "clipSucceeded", sceneId: "b", version: version("v-b") },
@@ -47,12 +47,12 @@ describe("quick-gen state", () => {
   it("lipsync replaces the current id, keeps history, and requests a stitch that sees the new id", () => {
     const stitched = run([
       ...allGenerated,
-      { type: "stitchStarted", seq: 1, videoIds: ["v-a", "v-b", "v-c"], jobId: "s1" },
+      { type: "stitchStarted", seq: 1, videoIds: ["v-a", "v-b", "v-c"], jobId: "s1", requestKey: "key-1" },
       { type: "stitchSucceeded", seq: 1, videoId: "final-1", videoUrl: "/api/mv/get_video/final-1", draft: true },
     ]);
     const state = run(
       [
-        { type: "clipStarted", sceneId: "b", operation: "lipsync", jobId: "lip" },
+        { type: "clipStarted", sceneId: "b", operation: "lipsync", jobId: "lip", requestKey: "key-1" },
         { type: "clipSucceeded", sceneId: "b", version: version("v-b2", "lipsync") },
       ],
       stitched,
@@ -66,7 +66,7 @@ describe("quick-gen state", () => {
   it("a failed lipsync keeps the previous clip current and shows the error", () => {
     const state = run([
       ...allGenerated,
-      { type: "clipStarted", sceneId: "b", operation: "lipsync", jobId: "lip" },
+      { type: "clipStarted", sceneId: "b", operation: "lipsync", jobId: "lip", requestKey: "key-1" },
       { type: "clipFailed", sceneId: "b", error: "Lipsync model failed." },
     ]);
     expect(state.scenes[1]?.clip.status).toBe("succeeded");
@@ -87,9 +87,9 @@ describe("quick-gen state", () => {
     expect(currentVideoIds(state)).toEqual(["v-a", "v-c"]);
     state = run(
       [
-        { type: "stitchStarted", seq: 1, videoIds: ["v-a", "v-c"], jobId: null },
+        { type: "stitchStarted", seq: 1, videoIds: ["v-a", "v-c"], jobId: null, requestKey: "key-1" },
         { type: "stitchRequested" },
-        { type: "stitchStarted", seq: 2, videoIds: ["v-a", "v-c"], jobId: null },
+        { type: "stitchStarted", seq: 2, videoIds: ["v-a", "v-c"], jobId: null, requestKey: "key-1" },
         { type: "stitchSucceeded", seq: 1, videoId: "old", videoUrl: "/old", draft: false },
       ],
       state,
@@ -104,16 +104,19 @@ describe("quick-gen state", () => {
     expect(state.scenes.map((s) => s.description)).toEqual(["scene a", "scene b", "edited"]);
   });
 
-  it("after a reload, running work with a job id resumes and work without one becomes retryable", () => {
+  it("after a reload, running work with a job id or a request key resumes; work with neither becomes retryable", () => {
     const running = run([
       threeScenes,
-      { type: "clipStarted", sceneId: "a", operation: "generate", jobId: "job-a" },
-      { type: "clipStarted", sceneId: "b", operation: "generate", jobId: null },
+      { type: "clipStarted", sceneId: "a", operation: "generate", jobId: "job-a", requestKey: "key-a" },
+      { type: "clipStarted", sceneId: "b", operation: "generate", jobId: null, requestKey: "key-b" },
     ]);
-    const restored = parseGenState(JSON.stringify(running));
+    const saved = JSON.parse(JSON.stringify(running)) as GenState;
+    saved.scenes[2] = { ...saved.scenes[2]!, clip: { ...saved.scenes[2]!.clip, status: "running", operation: "generate", requestKey: null } };
+    const restored = parseGenState(JSON.stringify(saved));
     expect(restored.scenes[0]?.clip).toMatchObject({ status: "running", jobId: "job-a" });
-    expect(restored.scenes[1]?.clip.status).toBe("failed");
-    expect(restored.scenes[1]?.clip.error).toMatch(/Retry/);
+    expect(restored.scenes[1]?.clip).toMatchObject({ status: "running", jobId: null, requestKey: "key-b" });
+    expect(restored.scenes[2]?.clip.status).toBe("failed");
+    expect(restored.scenes[2]?.clip.error).toMatch(/Retry/);
     expect(parseGenState("not json")).toBe(initialGenState);
     expect(parseGenState(null)).toBe(initialGenState);
   });

@@ -18,6 +18,8 @@ export interface ClipState {
   /** What is running now, when status is running. */
   operation: "generate" | "lipsync" | null;
   jobId: string | null;
+  /** Idempotency key of the request that started the running task; a reload re-sends it to find the job. */
+  requestKey: string | null;
   progress: number;
   message: string | null;
   error: string | null;
@@ -35,6 +37,7 @@ export interface SceneState {
 export interface FinalVideo {
   status: TaskStatus;
   jobId: string | null;
+  requestKey: string | null;
   progress: number;
   error: string | null;
   /** Sequence number of the stitch this state belongs to; older results are ignored. */
@@ -48,6 +51,7 @@ export interface FinalVideo {
 export interface GenState {
   scenesStatus: TaskStatus;
   scenesJobId: string | null;
+  scenesRequestKey: string | null;
   scenesError: string | null;
   scenes: SceneState[];
   /** Stitch requests made (auto or manual); the effect runs one when requested > final.seq. */
@@ -59,6 +63,7 @@ export interface GenState {
 export const initialGenState: GenState = {
   scenesStatus: "idle",
   scenesJobId: null,
+  scenesRequestKey: null,
   scenesError: null,
   scenes: [],
   stitchRequested: 0,
@@ -66,6 +71,7 @@ export const initialGenState: GenState = {
   final: {
     status: "idle",
     jobId: null,
+    requestKey: null,
     progress: 0,
     error: null,
     seq: 0,
@@ -80,6 +86,7 @@ const emptyClip: ClipState = {
   status: "idle",
   operation: null,
   jobId: null,
+  requestKey: null,
   progress: 0,
   message: null,
   error: null,
@@ -88,17 +95,17 @@ const emptyClip: ClipState = {
 
 export type GenAction =
   | { type: "hydrate"; state: GenState }
-  | { type: "scenesStarted"; jobId: string | null }
+  | { type: "scenesStarted"; jobId: string | null; requestKey: string }
   | { type: "scenesFailed"; error: string }
   | { type: "scenesLoaded"; scenes: { id: string; description: string; negativeDescription: string }[] }
   | { type: "sceneEdited"; sceneId: string; description: string }
-  | { type: "clipStarted"; sceneId: string; operation: "generate" | "lipsync"; jobId: string | null }
+  | { type: "clipStarted"; sceneId: string; operation: "generate" | "lipsync"; jobId: string | null; requestKey: string }
   | { type: "clipJobAssigned"; sceneId: string; jobId: string }
   | { type: "clipProgress"; sceneId: string; progress: number; message: string | null }
   | { type: "clipSucceeded"; sceneId: string; version: ClipVersion }
   | { type: "clipFailed"; sceneId: string; error: string }
   | { type: "stitchRequested" }
-  | { type: "stitchStarted"; seq: number; videoIds: string[]; jobId: string | null }
+  | { type: "stitchStarted"; seq: number; videoIds: string[]; jobId: string | null; requestKey: string }
   | { type: "stitchJobAssigned"; seq: number; jobId: string }
   | { type: "stitchProgress"; seq: number; progress: number }
   | { type: "stitchSucceeded"; seq: number; videoId: string; videoUrl: string; draft: boolean }
@@ -145,7 +152,7 @@ export function reduce(state: GenState, action: GenAction): GenState {
     case "hydrate":
       return action.state;
     case "scenesStarted":
-      return { ...state, scenesStatus: "running", scenesJobId: action.jobId, scenesError: null };
+      return { ...state, scenesStatus: "running", scenesJobId: action.jobId, scenesRequestKey: action.requestKey, scenesError: null };
     case "scenesFailed":
       return { ...state, scenesStatus: "failed", scenesJobId: null, scenesError: action.error };
     case "scenesLoaded":
@@ -167,6 +174,7 @@ export function reduce(state: GenState, action: GenAction): GenState {
           status: "running",
           operation: action.operation,
           jobId: action.jobId,
+          requestKey: action.requestKey,
           progress: 0,
           message: null,
           error: null,
@@ -221,7 +229,16 @@ export function reduce(state: GenState, action: GenAction): GenState {
     case "stitchStarted":
       return {
         ...state,
-        final: { ...state.final, status: "running", seq: action.seq, jobId: action.jobId, videoIds: action.videoIds, progress: 0, error: null },
+        final: {
+          ...state.final,
+          status: "running",
+          seq: action.seq,
+          jobId: action.jobId,
+          requestKey: action.requestKey,
+          videoIds: action.videoIds,
+          progress: 0,
+          error: null,
+        },
       };
     case "stitchJobAssigned":
       return action.seq === state.final.seq && state.final.status === "running"
@@ -254,10 +271,10 @@ export function reduce(state: GenState, action: GenAction): GenState {
 
 const INTERRUPTED = "Interrupted before the server accepted it. Retry.";
 
-/** After a reload: anything "running" without a job id can't be resumed; mark it failed so it can be retried. */
+/** After a reload: anything "running" with neither a job id nor a request key can't be resumed; mark it failed so it can be retried. */
 export function markInterrupted(state: GenState): GenState {
   const scenes = state.scenes.map((scene) =>
-    scene.clip.status === "running" && !scene.clip.jobId
+    scene.clip.status === "running" && !scene.clip.jobId && !scene.clip.requestKey
       ? {
           ...scene,
           clip: {
@@ -270,10 +287,10 @@ export function markInterrupted(state: GenState): GenState {
       : scene,
   );
   const final =
-    state.final.status === "running" && !state.final.jobId
+    state.final.status === "running" && !state.final.jobId && !state.final.requestKey
       ? { ...state.final, status: "failed" as TaskStatus, error: INTERRUPTED }
       : state.final;
-  const scenesInterrupted = state.scenesStatus === "running" && !state.scenesJobId;
+  const scenesInterrupted = state.scenesStatus === "running" && !state.scenesJobId && !state.scenesRequestKey;
   return {
     ...state,
     scenes,

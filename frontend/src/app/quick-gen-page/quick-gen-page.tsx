@@ -115,10 +115,10 @@ export function QuickGenPage() {
   // ---- Scenes -----------------------------------------------------------------------------
   const scenesStarting = useRef(false);
   const startScenes = useCallback(
-    async (data: QuickJobData) => {
+    async (data: QuickJobData, requestKey: string = newId()) => {
       if (scenesStarting.current) return;
       scenesStarting.current = true;
-      dispatch({ type: "scenesStarted", jobId: null });
+      dispatch({ type: "scenesStarted", jobId: null, requestKey });
       try {
         const outcome = started<CreateScenesResult>(
           await api.POST("/api/mv/create_scenes", {
@@ -130,9 +130,10 @@ export function QuickGenPage() {
               number_of_scenes: data.audioId ? scenesForTrack(data.audioDuration) : undefined,
             },
             ...START_NOW,
+            headers: { "Idempotency-Key": requestKey },
           }),
         );
-        if (outcome.kind === "job") dispatch({ type: "scenesStarted", jobId: outcome.jobId });
+        if (outcome.kind === "job") dispatch({ type: "scenesStarted", jobId: outcome.jobId, requestKey });
         else acceptScenes(outcome.result);
       } catch (error) {
         dispatch({ type: "scenesFailed", error: describeError(error) });
@@ -158,6 +159,12 @@ export function QuickGenPage() {
     if (ready && jobData && state.scenesStatus === "idle" && !flavorState.loading) void startScenes(jobData);
   }, [ready, jobData, state.scenesStatus, flavorState.loading, startScenes]);
 
+  // A reload while the plan request was in flight: send it again with its key to find its job.
+  useEffect(() => {
+    if (ready && jobData && state.scenesStatus === "running" && !state.scenesJobId && state.scenesRequestKey)
+      void startScenes(jobData, state.scenesRequestKey);
+  }, [ready, jobData, state.scenesStatus, state.scenesJobId, state.scenesRequestKey, startScenes]);
+
   useEffect(() => {
     const jobId = state.scenesJobId;
     if (!ready || state.scenesStatus !== "running" || !jobId) return;
@@ -172,10 +179,11 @@ export function QuickGenPage() {
   // ---- Clips ------------------------------------------------------------------------------
   const clipStarting = useRef(new Set<string>());
   const startClip = useCallback(
-    async (scene: SceneState, index: number, operation: "generate" | "lipsync") => {
+    async (scene: SceneState, index: number, operation: "generate" | "lipsync", requestKey: string = newId()) => {
       if (!jobData || clipStarting.current.has(scene.id)) return;
       clipStarting.current.add(scene.id);
-      dispatch({ type: "clipStarted", sceneId: scene.id, operation, jobId: null });
+      dispatch({ type: "clipStarted", sceneId: scene.id, operation, jobId: null, requestKey });
+      const headers = { "Idempotency-Key": requestKey };
       const window = lipsyncWindow(index);
       try {
         let outcome;
@@ -186,6 +194,7 @@ export function QuickGenPage() {
             await api.POST("/api/mv/lipsync", {
               body: { video_id: current.videoId, audio_id: jobData.audioId, ...window, config_flavor: jobData.configFlavor, provider },
               ...START_NOW,
+              headers,
             }),
           );
         } else {
@@ -200,6 +209,7 @@ export function QuickGenPage() {
                 provider,
               },
               ...START_NOW,
+              headers,
             }),
           );
         }
@@ -221,6 +231,15 @@ export function QuickGenPage() {
       if (scene.clip.status === "idle" && scene.clip.history.length === 0) void startClip(scene, index, "generate");
     });
   }, [ready, state.scenesStatus, state.scenes, startClip]);
+
+  // A reload while a clip request was in flight: send it again with its key to find its job.
+  useEffect(() => {
+    if (!ready) return;
+    state.scenes.forEach((scene, index) => {
+      const { status, jobId, requestKey, operation } = scene.clip;
+      if (status === "running" && !jobId && requestKey && operation) void startClip(scene, index, operation, requestKey);
+    });
+  }, [ready, state.scenes, startClip]);
 
   // Follow every running clip job (also after a reload).
   useEffect(() => {
@@ -253,15 +272,29 @@ export function QuickGenPage() {
     const videoIds = currentVideoIds(state);
     if (videoIds.length === 0) return;
     stitchStarted.current.add(seq);
-    dispatch({ type: "stitchStarted", seq, videoIds, jobId: null });
-    void (async () => {
+    const requestKey = newId();
+    dispatch({ type: "stitchStarted", seq, videoIds, jobId: null, requestKey });
+    void postStitch(jobData, seq, videoIds, requestKey);
+  }, [ready, jobData, state]);
+
+  // A reload while the stitch request was in flight: send it again with its key to find its job.
+  useEffect(() => {
+    const { status, jobId, requestKey, seq, videoIds } = state.final;
+    if (!ready || !jobData || status !== "running" || jobId || !requestKey || stitchStarted.current.has(seq)) return;
+    stitchStarted.current.add(seq);
+    void postStitch(jobData, seq, videoIds, requestKey);
+  }, [ready, jobData, state.final]);
+
+  async function postStitch(data: QuickJobData, seq: number, videoIds: string[], requestKey: string) {
+    {
       try {
         const outcome = started<StitchResult>(
           await api.POST("/api/mv/stitch_video", {
-            body: jobData.audioId
-              ? { video_ids: videoIds, audio_id: jobData.audioId, suppress_video_audio: true }
+            body: data.audioId
+              ? { video_ids: videoIds, audio_id: data.audioId, suppress_video_audio: true }
               : { video_ids: videoIds, suppress_video_audio: false },
             ...START_NOW,
+            headers: { "Idempotency-Key": requestKey },
           }),
         );
         if (outcome.kind === "job") dispatch({ type: "stitchJobAssigned", seq, jobId: outcome.jobId });
@@ -272,8 +305,8 @@ export function QuickGenPage() {
       } catch (error) {
         dispatch({ type: "stitchFailed", seq, error: describeError(error) });
       }
-    })();
-  }, [ready, jobData, state]);
+    }
+  }
 
   useEffect(() => {
     const { jobId, status, seq } = state.final;

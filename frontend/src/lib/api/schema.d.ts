@@ -1011,7 +1011,10 @@ export interface operations {
                 /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
                 wait?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description A client-chosen key: repeating a request with the same key returns the first one's job. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1495,7 +1498,10 @@ export interface operations {
                 /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
                 wait?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description A client-chosen key: repeating a request with the same key returns the first one's job. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1567,7 +1573,10 @@ export interface operations {
                 /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
                 wait?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description A client-chosen key: repeating a request with the same key returns the first one's job. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1639,7 +1648,10 @@ export interface operations {
                 /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
                 wait?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description A client-chosen key: repeating a request with the same key returns the first one's job. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1872,7 +1884,10 @@ export interface operations {
                 /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
                 wait?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description A client-chosen key: repeating a request with the same key returns the first one's job. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1962,7 +1977,10 @@ export interface operations {
                 /** @description Seconds to wait for the result before answering 202 with a job to follow (0-30). */
                 wait?: number | null;
             };
-            header?: never;
+            header?: {
+                /** @description A client-chosen key: repeating a request with the same key returns the first one's job. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
