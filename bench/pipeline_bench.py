@@ -14,7 +14,6 @@ import argparse
 import functools
 import http.server
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "backend"))
 
 from fake_replicate import FakeReplicate, install_standard_models  # noqa: E402
+from live import live_server  # noqa: E402
 
 PREDICTION_SECONDS = 3.0
 CLIPS = 16
@@ -41,42 +41,11 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def encore(work: Path, **env: str) -> Iterator[str]:
-    """A real Encore process; yields its base URL."""
-    port = free_port()
-    full = {
-        **os.environ,
-        "BACKEND_PORT": str(port),
-        "MV_DATA_DIR": str(work / "data"),
-        "MV_MEDIA_ROOT": str(work / "media"),
-        "MV_LOG_LEVEL": "WARNING",
-        "MV_RATE_LIMIT_PER_MINUTE": "100000",
-        "MV_JOB_CONCURRENCY": "32",
-        **env,
-    }
-    proc = subprocess.Popen([sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=full,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    try:
+    """A real Encore process with room for many jobs; yields its base URL."""
+    with live_server(work, MV_JOB_CONCURRENCY="32", **env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def follow(client: httpx.Client, answer: httpx.Response, timeout: float = 600) -> dict[str, Any]:

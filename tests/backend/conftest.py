@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,17 +18,11 @@ os.environ.pop("STORAGE_BUCKET", None)
 
 from mv.app import create_app  # noqa: E402
 from mv.core.settings import Settings  # noqa: E402
+from live import free_port  # noqa: E402, F401
 from media import MediaFactory  # noqa: E402
 from fake_replicate import fake_replicate  # noqa: E402, F401  (the fake Replicate API, shared by provider tests)
 
 BUCKET = "encore-test"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -2,55 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from conftest import free_port
+from live import live_server
 from mv.app import create_app
 from mv.core.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[3]
 SCHEMA = schemathesis.openapi.from_dict(create_app(Settings(_env_file=None, mv_provider="local")).openapi())  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Encore process on loopback with the offline provider."""
-    tmp = tmp_path_factory.mktemp("fuzz")
-    port = free_port()
-    env = {
-        **os.environ,
-        "BACKEND_PORT": str(port),
-        "MV_DATA_DIR": str(tmp / "data"),
-        "MV_MEDIA_ROOT": str(tmp / "media"),
-        "MV_PROVIDER": "local",
-        "MV_RATE_LIMIT_PER_MINUTE": "100000",
-        "MV_LOG_LEVEL": "WARNING",
-    }
-    env.pop("REPLICATE_API_TOKEN", None)
-    proc = subprocess.Popen([sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with live_server(tmp_path_factory.mktemp("fuzz")) as url:
+        yield url
 
 
 @SCHEMA.parametrize()

@@ -3,38 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[3]
-
+from live import live_server
 
 @pytest.fixture
-def live_url(tmp_path: Path):
-    port = free_port()
-    env = {**os.environ, "BACKEND_PORT": str(port), "MV_DATA_DIR": str(tmp_path / "data"),
-           "MV_MEDIA_ROOT": str(tmp_path / "media"), "MV_PROVIDER": "local", "MV_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+def live_url(tmp_path: Path) -> Iterator[str]:
+    with live_server(tmp_path) as url:
+        yield url
 
 
 def test_disconnecting_client_does_not_cancel_its_job(live_url: str) -> None:

@@ -1,0 +1,61 @@
+"""A real Encore process on loopback, for tests and benchmarks that need one."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def live_server(work: Path, **env: str) -> Iterator[str]:
+    """Start `python -m mv` with its data under `work`; yield its base URL once /healthz answers."""
+    port = free_port()
+    full = {
+        **os.environ,
+        "BACKEND_PORT": str(port),
+        "MV_DATA_DIR": str(work / "data"),
+        "MV_MEDIA_ROOT": str(work / "media"),
+        "MV_PROVIDER": "local",
+        "MV_LOG_LEVEL": "WARNING",
+        "MV_RATE_LIMIT_PER_MINUTE": "100000",
+        **env,
+    }
+    if "REPLICATE_API_TOKEN" not in env:
+        full.pop("REPLICATE_API_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=full,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("Encore did not start")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
