@@ -23,9 +23,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def live_server(work: Path, **env: str) -> Iterator[str]:
-    """Start `python -m mv` with its data under `work`; yield its base URL once /healthz answers."""
+def start_server(work: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `python -m mv` with its data under `work`; return the process and its URL once /healthz answers."""
     port = free_port()
     full = {
         **os.environ,
@@ -42,16 +41,22 @@ def live_server(work: Path, **env: str) -> Iterator[str]:
     proc = subprocess.Popen([sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=full,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("Encore did not start")
+
+
+@contextmanager
+def live_server(work: Path, **env: str) -> Iterator[str]:
+    """A running Encore for the duration of the block; yields its base URL."""
+    proc, url = start_server(work, **env)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("Encore did not start")
         yield url
     finally:
         proc.terminate()
