@@ -233,7 +233,10 @@ class ReplicateProvider:
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             _retry_after.set(None)
             try:
-                prediction = await self.client.predictions.async_create(model=model, input=input)
+                # The client sends create POSTs with no timeout at all (timeout=None), so bound it here.
+                prediction = await asyncio.wait_for(
+                    self.client.predictions.async_create(model=model, input=input), self.request_timeout
+                )
                 return str(prediction.id)
             except ReplicateError as exc:
                 status = exc.status or 0
@@ -256,7 +259,7 @@ class ReplicateProvider:
                 log.warning("prediction_create_unreachable", model=model, attempt=attempt)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, asyncio.TimeoutError) as exc:
                 # The request may have been received: look for it before anything else.
                 log.warning("prediction_create_uncertain", model=model, error=type(exc).__name__, attempt=attempt)
                 found = await self._reconcile(model, input, marker)
