@@ -6,6 +6,8 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,22 +42,23 @@ class Limits:
     timeout: float = 300.0
 
 
+PROBE_CONCURRENCY = 4
 _limits = Limits()
-_semaphore: asyncio.Semaphore | None = None
+_gates: dict[str, asyncio.Semaphore] = {}
 
 
 def configure(limits: Limits) -> None:
     """Set concurrency and timeout for all later runs."""
-    global _limits, _semaphore
+    global _limits
     _limits = limits
-    _semaphore = None
+    _gates.clear()
 
 
-def _gate() -> asyncio.Semaphore:
-    global _semaphore
-    if _semaphore is None:
-        _semaphore = asyncio.Semaphore(_limits.concurrency)
-    return _semaphore
+def _gate(kind: str) -> asyncio.Semaphore:
+    """Bounded concurrency per kind of work: heavy ffmpeg runs, and quick probes."""
+    if kind not in _gates:
+        _gates[kind] = asyncio.Semaphore(_limits.concurrency if kind == "ffmpeg" else PROBE_CONCURRENCY)
+    return _gates[kind]
 
 
 def local_input(path: Path, formats: str, *, fmt: str | None = None) -> list[str]:
@@ -66,31 +69,38 @@ def local_input(path: Path, formats: str, *, fmt: str | None = None) -> list[str
     return [*args, "-i", f"file:{Path(path).resolve()}"]
 
 
-def _lower_priority() -> None:
-    """Media work yields the CPU to the API so requests stay fast while ffmpeg runs."""
-    os.nice(10)
+_PROCESSES = ThreadPoolExecutor(max_workers=64, thread_name_prefix="media")
+"""Media tools are started and awaited from these threads: forking under load never stalls the event loop."""
 
 
-async def _run(argv: list[str], timeout: float | None, gated: bool) -> bytes:
+def _start(argv: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        ["nice", "-n", "10", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+async def _run(argv: list[str], timeout: float | None, gate: str) -> bytes:
     limit = timeout or _limits.timeout
+    loop = asyncio.get_running_loop()
 
     async def go() -> bytes:
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            preexec_fn=_lower_priority,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
-        )
+        proc = await loop.run_in_executor(_PROCESSES, _start, argv)
         try:
-            out, err = await asyncio.wait_for(proc.communicate(), limit)
+            out, err = await asyncio.wait_for(loop.run_in_executor(_PROCESSES, proc.communicate), limit)
         except (asyncio.TimeoutError, asyncio.CancelledError):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            await proc.wait()
+            _kill(proc)
+            await loop.run_in_executor(_PROCESSES, proc.wait)
             raise
         if proc.returncode != 0:
             if b"No space left on device" in err:
@@ -100,10 +110,8 @@ async def _run(argv: list[str], timeout: float | None, gated: bool) -> bytes:
         return out
 
     try:
-        if gated:
-            async with _gate():
-                return await go()
-        return await go()
+        async with _gate(gate):
+            return await go()
     except asyncio.TimeoutError:
         raise MediaTimeout("Media processing took too long and was stopped.") from None
 
@@ -111,7 +119,7 @@ async def _run(argv: list[str], timeout: float | None, gated: bool) -> bytes:
 async def ffmpeg(args: list[str], *, timeout: float | None = None) -> None:
     """Run ffmpeg with safe defaults; outputs must be server-owned paths."""
     argv = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args]
-    await _run(argv, timeout, gated=True)
+    await _run(argv, timeout, "ffmpeg")
 
 
 async def probe(path: Path, formats: str, *, timeout: float = 30.0) -> dict[str, Any]:
@@ -120,7 +128,7 @@ async def probe(path: Path, formats: str, *, timeout: float = 30.0) -> dict[str,
         "ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
         "-protocol_whitelist", "file", "-format_whitelist", formats, f"file:{Path(path).resolve()}",
     ]
-    out = await _run(argv, timeout, gated=False)
+    out = await _run(argv, timeout, "probe")
     try:
         return json.loads(out or b"{}")
     except json.JSONDecodeError:
@@ -131,4 +139,4 @@ async def decode_pcm(path: Path, formats: str, *, rate: int = 8000, timeout: flo
     """Decode a local file to mono signed 16-bit PCM on stdout."""
     argv = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", *local_input(path, formats),
             "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"]
-    return await _run(argv, timeout, gated=True)
+    return await _run(argv, timeout, "ffmpeg")
