@@ -55,12 +55,12 @@ class Settings(BaseSettings):
     mv_max_audio_seconds: int = Field(900, ge=10, le=7200)
     mv_max_body_mb: int = Field(60, ge=1, le=4096)
     mv_download_hosts: str = ""
-    mv_job_concurrency: int = Field(8, ge=1, le=256)
+    mv_job_concurrency: int = Field(32, ge=1, le=256)
     mv_ffmpeg_concurrency: int = Field(2, ge=1, le=64)
     mv_ffmpeg_timeout: float = Field(300.0, gt=0)
     mv_default_wait: float = Field(2.0, ge=0, le=30)
     mv_rate_limit_per_minute: int = Field(60, ge=1, le=100000)
-    mv_max_paid_jobs: int = Field(16, ge=1, le=1000)
+    mv_max_paid_jobs: int = Field(32, ge=1, le=1000)
 
     @field_validator("mv_host")
     @classmethod

@@ -166,6 +166,7 @@ class ReplicateProvider:
         )
         self.pacer = Pacer(GET_BUDGET_PER_SECOND)
         self._downloads: httpx.AsyncClient | None = None
+        self._paid_slots = asyncio.Semaphore(settings.mv_max_paid_jobs)
 
     @staticmethod
     async def _remember_retry_after(response: httpx.Response) -> None:
@@ -201,10 +202,20 @@ class ReplicateProvider:
         model: str,
         build_input: Callable[[], Awaitable[dict[str, Any]]],
     ) -> tuple[Any, str, dict[str, Any]]:
-        """Run one prediction durably; returns (output, prediction id, input sent).
+        """Run one prediction durably, at most `MV_MAX_PAID_JOBS` at a time; returns (output, prediction id, input sent).
 
         The input is only built (files uploaded) when no prediction exists yet for this step.
         """
+        async with self._paid_slots:
+            return await self._predict(ctx, step, model, build_input)
+
+    async def _predict(
+        self,
+        ctx: JobContext,
+        step: str,
+        model: str,
+        build_input: Callable[[], Awaitable[dict[str, Any]]],
+    ) -> tuple[Any, str, dict[str, Any]]:
         key = f"replicate_{step}"
         saved: dict[str, Any] = dict(ctx.state.get(key) or {})
         prediction_id = saved.get("id")
