@@ -42,8 +42,8 @@ def stitch_section(r: dict[str, Any]) -> list[str]:
     if "cases" not in r:
         return ["Stitch benchmark failed to run.", ""]
     lines = [
-        "| Case | Encore | Encore, song just imported | Encore re-stitch | Floor (concat copy) | MoviePy (older app) | MoviePy ÷ Encore | MoviePy ÷ just imported | MoviePy ÷ re-stitch | Encore ÷ floor |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| Case | Encore | Encore, song just imported | Encore re-stitch | Floor (concat copy) | MoviePy (older app) | MoviePy ÷ Encore | MoviePy ÷ just imported | MoviePy ÷ re-stitch | Encore ÷ floor | Just imported ÷ floor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key in ("stitch_8", "stitch_32"):
         c = r["cases"][key]
@@ -53,10 +53,14 @@ def stitch_section(r: dict[str, Any]) -> list[str]:
             f"| {key.split('_')[1]} clips + song | {fmt(c['encore']['median_seconds'])} | {fmt(c['encore_cold']['median_seconds'])} | "
             f"{fmt(c['encore_restitch']['median_seconds'])} | {fmt(c['floor']['median_seconds'])} | {fmt(movie['median_seconds'])}{extra} | "
             f"{c['ratios']['moviepy_over_encore']}× | {c['ratios']['moviepy_over_encore_cold']}× | {c['ratios']['moviepy_over_encore_restitch']}× | "
-            f"{c['ratios']['encore_over_floor']} |"
+            f"{c['ratios']['encore_over_floor']} | {round(c['encore_cold']['median_seconds'] / c['floor']['median_seconds'], 2)} |"
         )
     m = r["cases"]["mixed_8"]
     lines += [
+        "",
+        "Encore's stitch copies the clips and the song's AAC track, which is prepared in the background when the",
+        "song is imported; the floor encodes the song during the stitch, so Encore is faster than it. Right after an",
+        "import, before the track is ready, Encore encodes the song window itself (the \"just imported\" column).",
         "",
         f"Mixed clips ({m['clips']}): Encore {fmt(m['encore']['median_seconds'])} (only the odd clips normalized) vs "
         f"re-encoding everything {fmt(m['reencode_all']['median_seconds'])}: {m['ratios']['reencode_all_over_encore']}× faster.",
@@ -108,9 +112,39 @@ def pipeline_section(r: dict[str, Any]) -> list[str]:
     ]
 
 
+def limits_section(reports: dict[str, Any]) -> list[str]:
+    """What limits the targets this run missed, and the next step."""
+    lines: list[str] = []
+    p = reports.get("pipeline", {})
+    if p.get("parallel", {}).get("target_met") is False:
+        lines += [
+            "- **Parallel generation** is about 1.4× one prediction instead of 1.3×. All 16 predictions are",
+            "  created within ~0.2 s, so nothing serializes; the rest is detection and delivery: a finished",
+            "  prediction is seen at the next poll (every 0.5 s, and all polls share one paced budget of 40",
+            "  requests/s so that 50 jobs stay inside Replicate's limit), then its output is downloaded, probed and",
+            "  stored. Next step: Replicate webhooks (a completion arrives the moment it happens, no polling) when",
+            "  Encore has a public URL; polling stays as the fallback and for resumed jobs.",
+        ]
+    if p.get("responsiveness", {}).get("target_met") is False:
+        lines += [
+            "- **Responsiveness** p99 is near the 50 ms target but not under it on this 2-core machine, where",
+            "  four stitches, an import and the measuring client share two cores. Media tools run niced from a",
+            "  thread pool (starting them from the event loop stalled it for hundreds of ms under load; this was",
+            "  the fix), so the remaining tail is CPU scheduling. Next step: run media work in separate worker",
+            "  processes (the Redis worker mode the architecture is shaped for).",
+        ]
+    return lines or ["- Every target holds in this run."]
+
+
 def main() -> None:
+    """Run the suites (or, with `--render`, reuse the last run's JSON) and write the report."""
     started = time.perf_counter()
-    reports = {name: run_suite(name, argv) for name, argv in SUITES.items()}
+    last = ROOT / "bench" / ".work" / "last.json"
+    if "--render" in sys.argv:
+        reports = json.loads(last.read_text())
+    else:
+        reports = {name: run_suite(name, argv) for name, argv in SUITES.items()}
+        reports["total_seconds"] = round(time.perf_counter() - started)
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.machine())
     ffmpeg_version = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout.splitlines()[0]
     lines = [
@@ -120,7 +154,7 @@ def main() -> None:
         "side by side with its baseline in the same run, and the ratios are what to read.",
         "",
         f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {ffmpeg_version}. "
-        f"Whole run: {round(time.perf_counter() - started)} s.",
+        f"Whole run: {reports.get('total_seconds', '?')} s.",
         "",
         "## Stitching",
         "",
@@ -131,6 +165,10 @@ def main() -> None:
         "## Generation pipeline",
         "",
         *pipeline_section(reports["pipeline"]),
+        "## Where a target is missed",
+        "",
+        *limits_section(reports),
+        "",
         "## Method",
         "",
         "- Stitch: `bench/stitch_bench.py` (details in `bench/README.md`); every run is a fresh child process;",
@@ -144,8 +182,8 @@ def main() -> None:
         "",
     ]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
-    (ROOT / "bench" / ".work").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / ".work" / "last.json").write_text(json.dumps(reports, indent=2))
+    last.parent.mkdir(parents=True, exist_ok=True)
+    last.write_text(json.dumps(reports, indent=2))
     print("bench: wrote docs/benchmarks.md")
 
 
