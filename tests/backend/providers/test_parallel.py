@@ -48,3 +48,19 @@ async def test_paid_predictions_respect_the_cap(app_client: Callable[..., Any], 
     finishes = sorted(_finished_at(fake, pid) for pid in fake.predictions)
     assert len(creates) == 4
     assert creates[2] >= finishes[0], "a third prediction started while two were running"
+
+
+async def test_a_replicate_that_answers_500_forever_fails_the_job_after_bounded_tries(
+    app_client: Callable[..., Any], fake_replicate: FakeReplicate, media: MediaFactory
+) -> None:
+    from fake_replicate import Fault
+
+    fake = standard_fake(fake_replicate, media)
+    client = await app_client(**replicate_settings(fake))
+    fake.inject("GET", r"/v1/predictions/[^/]+", *[Fault(500) for _ in range(50)])
+    [job] = await _clips(client, 1)
+    assert job["status"] == "failed"
+    assert job["error"]["error"] == "UpstreamError" and "unreachable" in job["error"]["detail"]
+    polls = [r for r in fake.gets() if r.path.startswith("/v1/predictions/")]
+    assert 2 <= len(polls) <= 6, f"{len(polls)} polls: retries must be bounded"
+    assert len(fake.creates(VEO)) == 1
