@@ -56,12 +56,23 @@ def _number(value: Any) -> float | None:
     return number if number == number and number >= 0 else None
 
 
+NOT_AUDIO = "The file is not audio in a supported format (mp3, wav, m4a, aac, ogg, opus, flac, webm)."
+
+
 async def probe_audio(path: Path, formats: str = AUDIO_FORMATS) -> AudioProbe:
     """Probe a local file under a format whitelist; anything that is not playable audio is a 415."""
     try:
         data = await ffmpeg.probe(path, formats)
     except MediaError:
-        raise UnsupportedMediaType("The file is not audio in a supported format (mp3, wav, m4a, aac, ogg, opus, flac, webm).") from None
+        raise UnsupportedMediaType(NOT_AUDIO) from None
+    try:
+        return _read_audio_probe(data)
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        raise UnsupportedMediaType(NOT_AUDIO) from None
+
+
+def _read_audio_probe(data: Any) -> AudioProbe:
+    """The audio facts in ffprobe's JSON; unexpected shapes raise TypeError or ValueError."""
     fmt = data.get("format") or {}
     stream = next((s for s in data.get("streams") or [] if s.get("codec_type") == "audio"), None)
     if stream is None:

@@ -95,6 +95,14 @@ def _float(value: Any) -> float | None:
 async def probe_clip(path: Path) -> ClipInfo:
     """ffprobe a clip's first video stream and whether it carries audio."""
     data = await ffmpeg.probe(path, VIDEO_FORMATS)
+    try:
+        return _read_clip_probe(path, data)
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        raise MediaError("A clip could not be read.") from None
+
+
+def _read_clip_probe(path: Path, data: Any) -> ClipInfo:
+    """The clip facts in ffprobe's JSON; unexpected shapes raise TypeError or ValueError."""
     streams = data.get("streams", [])
     video = next((s for s in streams if s.get("codec_type") == "video"), None)
     if video is None:
