@@ -28,7 +28,7 @@ def _finished_at(fake: FakeReplicate, prediction_id: str) -> float:
 
 async def test_twenty_clips_are_all_in_flight_together(app_client: Callable[..., Any], fake_replicate: FakeReplicate, media: MediaFactory) -> None:
     fake = standard_fake(fake_replicate, media)
-    fake.models[VEO].seconds = 2.0
+    fake.models[VEO].seconds = 4.0
     client = await app_client(**replicate_settings(fake))
     results = await _clips(client, 20)
     assert {r["status"] for r in results} == {"succeeded"}
