@@ -498,16 +498,8 @@ class ReplicateProvider:
                 data[params.reference_input] = [url] if params.reference_input == "reference_images" else url
             return data
 
-        output, prediction_id, sent = await self.predict(ctx, "clip", params.model, build)
-        dest = await self.download(_first_url(output), workdir / "clip.mp4")
-        await ffmpeg.probe(dest, ffmpeg.VIDEO_FORMATS)
-        return dest, Provenance(
-            provider="replicate",
-            model=params.model,
-            inputs=public_inputs(sent),
-            prediction_id=prediction_id,
-            seconds=time.monotonic() - started,
-            cost_estimate=params.price_per_second * params.duration,
+        return await self._video_prediction(
+            ctx, "clip", params.model, build, workdir / "clip.mp4", started, params.price_per_second * params.duration
         )
 
     async def lipsync(
@@ -524,14 +516,30 @@ class ReplicateProvider:
             )
             return {**params.input, "video": video_url, "audio": audio_url}
 
-        output, prediction_id, sent = await self.predict(ctx, "lipsync", params.model, build)
-        dest = await self.download(_first_url(output), workdir / "lipsync.mp4")
+        return await self._video_prediction(
+            ctx, "lipsync", params.model, build, workdir / "lipsync.mp4", started, params.price_per_second * seconds
+        )
+
+    async def _video_prediction(
+        self,
+        ctx: JobContext,
+        step: str,
+        model: str,
+        build: Callable[[], Awaitable[dict[str, Any]]],
+        dest: Path,
+        started: float,
+        cost: float,
+    ) -> tuple[Path, Provenance]:
+        """Run a prediction whose output is a video, download it at once and check it is one."""
+        output, prediction_id, sent = await self.predict(ctx, step, model, build)
+        await self.download(_first_url(output), dest)
         await ffmpeg.probe(dest, ffmpeg.VIDEO_FORMATS)
-        return dest, Provenance(
+        provenance = Provenance(
             provider="replicate",
-            model=params.model,
+            model=model,
             inputs=public_inputs(sent),
             prediction_id=prediction_id,
             seconds=time.monotonic() - started,
-            cost_estimate=params.price_per_second * seconds,
+            cost_estimate=cost,
         )
+        return dest, provenance
