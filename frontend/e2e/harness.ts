@@ -200,3 +200,16 @@ export function makeCharacterImage(dir: string): string {
   execFileSync("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=0x8b5cf6:s=256x256", "-frames:v", "1", file]);
   return file;
 }
+
+/** Save a page screenshot as a small 8-bit PNG under docs/screenshots. */
+export async function saveScreenshot(page: import("playwright-core").Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const raw = path.join(ARTIFACTS_DIR, `${name}.raw.png`);
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.screenshot({ path: raw, fullPage: true, animations: "disabled" });
+  execFileSync("ffmpeg", [
+    "-nostdin", "-loglevel", "error", "-y", "-i", raw,
+    "-vf", "split[a][b];[a]palettegen=max_colors=128[p];[b][p]paletteuse=dither=none",
+    "-pix_fmt", "pal8", path.join(SCREENSHOTS_DIR, `${name}.png`),
+  ]);
+}

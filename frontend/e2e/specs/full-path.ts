@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { it } from "node:test";
 import type { Page, Request } from "playwright-core";
-import { makeCharacterImage, makeSong, SCREENSHOTS_DIR, type Harness } from "../harness";
+import { makeCharacterImage, makeSong, saveScreenshot, type Harness } from "../harness";
 import { CreatePageModel } from "../pages/create-page";
 import { QuickGenPageModel } from "../pages/quick-gen-page";
 
@@ -150,9 +150,8 @@ export function fullPathSpecs(getHarness: () => Harness) {
       }, clipSrc);
       assert.ok(ranged.status === 206 || ranged.status === 200, `clip served (${ranged.status})`);
 
-      mkdirSync(SCREENSHOTS_DIR, { recursive: true });
       await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "quick-gen-page.png"), fullPage: true });
+      await saveScreenshot(page, "quick-gen-page");
     } finally {
       await context.close();
     }

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { it } from "node:test";
-import { E2E_API_KEY, SCREENSHOTS_DIR, type Harness } from "../harness";
+import { E2E_API_KEY, saveScreenshot, type Harness } from "../harness";
 import { CreatePageModel } from "../pages/create-page";
 
 export function shellSpecs(getHarness: () => Harness) {
@@ -38,8 +36,7 @@ export function shellSpecs(getHarness: () => Harness) {
       assert.deepEqual(sentKeys, []);
       assert.ok(!(await page.content()).includes(E2E_API_KEY));
 
-      mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, "create-page.png"), fullPage: true });
+      await saveScreenshot(page, "create-page");
     } finally {
       await context.close();
     }

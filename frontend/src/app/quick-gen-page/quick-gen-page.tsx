@@ -517,7 +517,7 @@ export function QuickGenPage() {
                 </Badge>
               ) : null}
             </div>
-            <video key={final.videoUrl} src={final.videoUrl} controls preload="metadata" className="w-full rounded-md border bg-black" data-testid="final-video-player" />
+            <video key={final.videoUrl} src={final.videoUrl} controls preload="metadata" className="w-full max-w-3xl rounded-md border bg-black" data-testid="final-video-player" />
           </div>
         ) : null}
         <div className="flex flex-wrap gap-2">
