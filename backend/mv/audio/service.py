@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from mv.assets.service import served_from_s3
 from mv.assets.schemas import Asset
 from mv.audio import fasttrim
 from mv.audio.media import SEGMENT_CODECS, AudioProbe, make_canonical, probe_audio, render_segment, waveform_peaks
@@ -273,7 +274,4 @@ async def trim(services: Services, audio_id: str, start_at: int) -> TrimResponse
 async def serving_target(services: Services, audio_id: str) -> tuple[Path, str | None]:
     """The local file to stream, and a presigned URL when S3 serving is on and a copy exists."""
     asset = await ready_audio(services, audio_id)
-    redirect = None
-    if services.settings.mv_serve_from_s3 and asset.s3_key:
-        redirect = await services.storage.presigned_url(asset.s3_key)
-    return services.storage.path(asset.storage_key), redirect  # type: ignore[arg-type]
+    return services.storage.path(asset.storage_key), await served_from_s3(services, asset)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from mv.assets.service import served_from_s3
 from mv.assets.schemas import Asset
 from mv.core import ffmpeg
 from mv.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
@@ -38,11 +39,7 @@ def image_key(image_id: str) -> str:
 
 async def image_url(services: Services, asset: Asset) -> str:
     """A presigned URL when serving from S3, else the same-origin route."""
-    if services.settings.mv_serve_from_s3 and asset.s3_key:
-        url = await services.storage.presigned_url(asset.s3_key)
-        if url:
-            return url
-    return f"/api/mv/get_character_reference/{asset.id}"
+    return await served_from_s3(services, asset) or f"/api/mv/get_character_reference/{asset.id}"
 
 
 async def to_png(source: Path, dest: Path) -> Path:
@@ -167,10 +164,9 @@ async def upload(services: Services, file: UploadFile) -> dict[str, Any]:
 async def serve(services: Services, image_id: str) -> Response:
     """The PNG, or a redirect to its presigned copy when serving from S3."""
     asset = await ready_image(services, image_id)
-    if services.settings.mv_serve_from_s3 and asset.s3_key:
-        url = await services.storage.presigned_url(asset.s3_key)
-        if url:
-            return RedirectResponse(url, status_code=307)
+    url = await served_from_s3(services, asset)
+    if url:
+        return RedirectResponse(url, status_code=307)
     return FileResponse(services.storage.path(asset.storage_key or ""), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 

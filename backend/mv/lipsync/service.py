@@ -21,7 +21,8 @@ from mv.lipsync import fetch
 from mv.lipsync.schemas import LipsyncRequest
 from mv.providers.base import response_metadata
 from mv.stitch.engine import probe_clip
-from mv.stitch.service import ready_audio, ready_videos, store_video, video_key
+from mv.stitch.service import ready_audio, ready_videos, store_video
+from mv.videos.service import video_key
 
 log = get_logger(__name__)
 

@@ -16,22 +16,13 @@ from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.stitch import engine
 from mv.stitch.schemas import StitchRequest
+from mv.videos.service import local_video_url, video_key
 
 log = get_logger(__name__)
 
 JOB_KIND = "stitch_video"
 SONG_JOB_KIND = "stitch_song_track"
 PROBE_KEY = "stitch_probe"
-
-
-def video_key(video_id: str) -> str:
-    """Where a video asset's file lives under the media root."""
-    return f"jobs/{video_id}/video.mp4"
-
-
-def local_video_url(video_id: str) -> str:
-    """The same-origin URL that serves a video asset."""
-    return f"/api/mv/get_video/{video_id}"
 
 
 def _names(ids: list[str]) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from mv.assets.service import served_from_s3
 from mv.assets.schemas import Asset
 from mv.audio.service import cut_segment, ready_audio
 from mv.core.errors import EncoreError, InternalError, NotFound
@@ -32,13 +33,14 @@ def video_key(video_id: str) -> str:
     return f"jobs/{video_id}/video.mp4"
 
 
+def local_video_url(video_id: str) -> str:
+    """The same-origin route of a video."""
+    return f"/api/mv/get_video/{video_id}"
+
+
 async def video_url(services: Services, asset: Asset) -> str:
     """A presigned URL when serving from S3, else the same-origin route."""
-    if services.settings.mv_serve_from_s3 and asset.s3_key:
-        url = await services.storage.presigned_url(asset.s3_key)
-        if url:
-            return url
-    return f"/api/mv/get_video/{asset.id}"
+    return await served_from_s3(services, asset) or local_video_url(asset.id)
 
 
 async def start(services: Services, body: GenerateVideoRequest) -> Job:
@@ -134,10 +136,9 @@ async def serve(services: Services, video_id: str) -> Response:
         raise NotFound("No video has that id.")
     if not asset.ready:
         return JSONResponse({"video_id": asset.id, "status": asset.status}, status_code=202, headers={"Retry-After": "2"})
-    if services.settings.mv_serve_from_s3 and asset.s3_key:
-        url = await services.storage.presigned_url(asset.s3_key)
-        if url:
-            return RedirectResponse(url, status_code=307)
+    url = await served_from_s3(services, asset)
+    if url:
+        return RedirectResponse(url, status_code=307)
     path = services.storage.path(asset.storage_key or "")
     if not path.is_file():
         raise NotFound("No video has that id.")
