@@ -14,13 +14,14 @@ import argparse
 import functools
 import http.server
 import json
+import multiprocessing
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -125,6 +126,36 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         return
 
 
+def _probe(url: str, ready: Any, stop: Any, out: Any) -> None:
+    """Time /healthz every 20 ms until told to stop; runs in its own process so the load cannot slow the client."""
+    samples = []
+    with httpx.Client(base_url=url, timeout=10) as probe:
+        probe.get("/healthz")
+        ready.set()
+        while not stop.is_set():
+            t = time.perf_counter()
+            probe.get("/healthz")
+            samples.append((time.perf_counter() - t) * 1000)
+            time.sleep(0.02)
+    out.put(samples)
+
+
+def probe_in_process(url: str, during: Callable[[], None]) -> list[float]:
+    """/healthz latencies (ms) measured from a separate process while `during` runs."""
+    ctx = multiprocessing.get_context("spawn")
+    ready, stop, out = ctx.Event(), ctx.Event(), ctx.Queue()
+    prober = ctx.Process(target=_probe, args=(url, ready, stop, out))
+    prober.start()
+    ready.wait(60)
+    try:
+        during()
+    finally:
+        stop.set()
+    samples: list[float] = out.get(timeout=60)
+    prober.join()
+    return samples
+
+
 def bench_responsiveness(work: Path, clips: list[Path], song: Path) -> dict[str, Any]:
     serve_dir = work / "serve"
     serve_dir.mkdir()
@@ -137,39 +168,19 @@ def bench_responsiveness(work: Path, clips: list[Path], song: Path) -> dict[str,
             audio_id = upload(client, song)
             video_ids = [follow(client, client.post("/api/mv/generate_video?wait=0", json={"prompt": f"shot {i}", "provider": "local"}))["video_id"] for i in range(8)]
 
-            def probe_latency(seconds: float) -> list[float]:
-                samples = []
-                end = time.time() + seconds
-                with httpx.Client(base_url=url, timeout=10) as probe:
-                    while time.time() < end:
-                        t = time.perf_counter()
-                        probe.get("/healthz")
-                        samples.append((time.perf_counter() - t) * 1000)
-                        time.sleep(0.02)
-                return samples
-
-            idle = probe_latency(3)
-            load_done = threading.Event()
+            idle = probe_in_process(url, lambda: time.sleep(3))
+            load_seconds = 0.0
 
             def load() -> None:
+                nonlocal load_seconds
+                started = time.perf_counter()
                 jobs = [client.post("/api/mv/stitch_video?wait=0", json={"video_ids": video_ids, "audio_id": audio_id}) for _ in range(4)]
                 jobs.append(client.post("/api/audio/download?wait=0", json={"url": f"http://{host}/song.mp3"}))
                 for job in jobs:
                     follow(client, job)
-                load_done.set()
+                load_seconds = time.perf_counter() - started
 
-            loader = threading.Thread(target=load)
-            started = time.perf_counter()
-            loader.start()
-            busy: list[float] = []
-            with httpx.Client(base_url=url, timeout=10) as probe:
-                while not load_done.is_set():
-                    t = time.perf_counter()
-                    probe.get("/healthz")
-                    busy.append((time.perf_counter() - t) * 1000)
-                    time.sleep(0.02)
-            loader.join()
-            load_seconds = time.perf_counter() - started
+            busy = probe_in_process(url, load)
     finally:
         server.shutdown()
 

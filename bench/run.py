@@ -127,11 +127,11 @@ def limits_section(reports: dict[str, Any]) -> list[str]:
         ]
     if p.get("responsiveness", {}).get("target_met") is False:
         lines += [
-            "- **Responsiveness** p99 is near the 50 ms target but not under it on this 2-core machine, where",
-            "  four stitches, an import and the measuring client share two cores. Media tools run niced from a",
-            "  thread pool (starting them from the event loop stalled it for hundreds of ms under load; this was",
-            "  the fix), so the remaining tail is CPU scheduling. Next step: run media work in separate worker",
-            "  processes (the Redis worker mode the architecture is shaped for).",
+            "- **Responsiveness** p99 is over the 50 ms target on this 2-core machine, where four stitches and an",
+            "  import share two cores with the API. Media tools start from a thread pool (never from the event",
+            "  loop) and run niced inside the server's session, so the scheduler favours the API; the remaining",
+            "  tail is CPU scheduling. Next step: run media work in separate worker processes (the Redis worker",
+            "  mode the architecture is shaped for).",
         ]
     return lines or ["- Every target holds in this run."]
 

@@ -74,12 +74,13 @@ _PROCESSES = ThreadPoolExecutor(max_workers=64, thread_name_prefix="media")
 
 
 def _start(argv: list[str]) -> subprocess.Popen[bytes]:
+    """Start a tool niced, in its own process group but the server's session, where nice takes effect."""
     return subprocess.Popen(
         ["nice", "-n", "10", *argv],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        start_new_session=True,
+        process_group=0,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 from pathlib import Path
 
@@ -64,3 +65,23 @@ def test_no_code_ever_disables_the_concat_safety() -> None:
         if '"-safe", "0"' in text or "'-safe', '0'" in text or "-safe 0" in text:
             offenders.append(path.name)
     assert offenders == []
+
+
+async def test_media_tools_run_niced_inside_the_servers_session(tmp_path: Path) -> None:
+    out = tmp_path / "niced.wav"
+    run = asyncio.create_task(ffmpeg.ffmpeg(["-re", "-f", "lavfi", "-i", "sine=frequency=440", str(out)], timeout=3.0))
+    seen: list[tuple[int, int, int]] = []
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        pids = subprocess.run(["pgrep", "-f", f"^ffmpeg .*{out}"], capture_output=True, text=True).stdout.split()
+        if pids:
+            pid = int(pids[0])
+            seen.append((os.getsid(pid), os.getpgid(pid), os.getpriority(os.PRIO_PROCESS, pid)))
+            break
+    with pytest.raises(ffmpeg.MediaTimeout):
+        await run
+    assert seen, "ffmpeg never started"
+    session, group, priority = seen[0]
+    assert session == os.getsid(0), "a new session puts ffmpeg in its own scheduler group, where nice does nothing"
+    assert group != os.getpgid(0), "ffmpeg needs its own process group so a timeout can kill all of it"
+    assert priority >= os.getpriority(os.PRIO_PROCESS, 0) + 10
