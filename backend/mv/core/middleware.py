@@ -114,7 +114,7 @@ class ApiKeyMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over the limit (413) and bodies of unknown length where one is needed (411)."""
+    """Refuse bodies over the limit (413) and bodies sent without a length (411); count what arrives too."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -126,28 +126,42 @@ class BodyLimitMiddleware:
             return
         headers: dict[bytes, Any] = dict(scope["headers"])
         length = headers.get(b"content-length")
-        chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
-        if length is None and not chunked:
+        if length is None and b"transfer-encoding" in headers:
+            await send_error(send, LengthRequired("Send the request body with a Content-Length header."))
+            return
+        if length is None:
             await self.app(scope, receive, send)
             return
-        if length is not None:
-            try:
-                declared = int(length)
-            except ValueError:
-                await send_error(send, LengthRequired("Content-Length must be a number."))
-                return
-            if declared > self.max_bytes:
-                await send_error(send, PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB."))
-                return
-        seen = 0
+        try:
+            declared = int(length)
+        except ValueError:
+            await send_error(send, LengthRequired("Content-Length must be a number."))
+            return
+        if declared > self.max_bytes:
+            await send_error(send, PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB."))
+            return
+        seen, answered, started = 0, False, False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, answered
+            if answered:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB.")
+                    if started:
+                        raise PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB.")
+                    answered = True
+                    await send_error(send, PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB."))
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if answered:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, counted, guarded_send)

@@ -89,20 +89,32 @@ async def test_oversize_upload_is_413_before_anything_is_stored(app_client, medi
     assert await client.app.state.services.assets.count() == 0
 
 
-async def test_oversize_chunked_upload_is_cut_off_while_streaming(app_client, media):
+async def test_upload_without_content_length_is_411(app_client, media):
+    client = await app_client()
+
+    async def body():
+        yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.mp3\"\r\n\r\n"
+        yield media.tone(1.0).read_bytes()
+        yield b"\r\n--b--\r\n"
+
+    response = await client.post("/api/audio/upload", content=body(), headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 411
+    assert stored_files(client) == []
+
+
+async def test_upload_longer_than_declared_is_cut_off_while_streaming(app_client, media):
     client = await app_client(mv_max_upload_mb=1)
     big = media.tone(120.0, ext="wav").read_bytes()
     boundary = "encoreboundary"
-    sent = {"bytes": 0}
 
     async def body():
         yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.wav\"\r\n\r\n").encode()
         for i in range(0, len(big), 65536):
-            sent["bytes"] += 65536
             yield big[i:i + 65536]
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    response = await client.post("/api/audio/upload", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": "1000"}
+    response = await client.post("/api/audio/upload", content=body(), headers=headers)
     assert response.status_code == 413
     assert stored_files(client) == []
 

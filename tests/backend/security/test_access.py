@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from conftest import free_port
+from live import live_server
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,15 +52,42 @@ async def test_oversized_bodies_are_refused_before_reading(app_client) -> None:
     assert response.json()["error"] == "PayloadTooLarge"
 
 
-async def test_streamed_body_over_the_limit_is_cut_off(app_client) -> None:
+async def test_a_body_without_content_length_is_411(app_client) -> None:
     client = await app_client(mv_max_body_mb=1)
 
     async def chunks():
+        yield b'{"idea": "a song"}'
+
+    response = await client.post("/api/mv/create_scenes", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 411
+    assert response.json()["error"] == "LengthRequired"
+
+
+async def test_streamed_body_over_the_limit_is_cut_off(app_client) -> None:
+    client = await app_client(mv_max_body_mb=1)
+    received = {"bytes": 0}
+
+    async def chunks():
         for _ in range(3):
+            received["bytes"] += 2**20
             yield b"x" * 2**20
 
-    response = await client.post("/api/mv/get_config_flavors", content=chunks())
-    assert response.status_code in (405, 413)
+    # The declared length is a lie; what arrives is counted and the body is refused at the cap.
+    response = await client.post("/api/mv/create_scenes", content=chunks(), headers={"Content-Type": "application/json", "Content-Length": "100"})
+    assert response.status_code == 413
+    assert response.json()["error"] == "PayloadTooLarge"
+
+
+def test_a_live_server_answers_411_to_a_chunked_post(tmp_path: Path) -> None:
+    with live_server(tmp_path) as url:
+        connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=10)
+        connection.request("POST", "/api/audio/upload", body=iter([b"--b\r\n", b"hello"]), encode_chunked=True,
+                           headers={"Content-Type": "multipart/form-data; boundary=b"})
+        answer = connection.getresponse()
+        body = json.loads(answer.read())
+        connection.close()
+    assert answer.status == 411
+    assert body["error"] == "LengthRequired"
 
 
 def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
