@@ -66,6 +66,7 @@ def build_services(settings: Settings) -> Services:
             access_key=settings.aws_access_key_id,
             secret_key=settings.aws_secret_access_key.get_secret_value() if settings.aws_secret_access_key else None,
             expiry=settings.presigned_url_expiry,
+            timeout=settings.mv_s3_timeout,
         )
         if settings.storage_bucket
         else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -127,6 +129,63 @@ def s3_down_settings() -> dict[str, Any]:
         "s3_endpoint_url": f"http://127.0.0.1:{free_port()}",
         "aws_access_key_id": "testing",
         "aws_secret_access_key": "testing",
+    }
+
+
+class SilentServer:
+    """A loopback TCP server that accepts connections and never answers: injected latency of `hold` seconds."""
+
+    def __init__(self, hold: float = 30.0) -> None:
+        self.hold = hold
+        self.connections = 0
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self._sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        """Where it listens."""
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._hold, args=(conn,), daemon=True).start()
+
+    def _hold(self, conn: socket.socket) -> None:
+        with conn:
+            self._stop.wait(self.hold)
+
+    def stop(self) -> None:
+        """Close the listener and every held connection."""
+        self._stop.set()
+        self._thread.join()
+        self._sock.close()
+
+
+@pytest.fixture
+def s3_silent() -> Iterator[SilentServer]:
+    """An S3 endpoint that takes connections and answers nothing for 30 s."""
+    server = SilentServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_slow_settings(s3_silent: SilentServer) -> dict[str, Any]:
+    """Setting overrides pointing at the silent S3 endpoint, with a short S3 timeout."""
+    return {
+        "storage_bucket": BUCKET,
+        "s3_endpoint_url": s3_silent.url,
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+        "mv_s3_timeout": 0.5,
     }
 
 

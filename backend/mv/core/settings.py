@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = None
     presigned_url_expiry: int = Field(3600, ge=60, le=604800)
     mv_serve_from_s3: bool = False
+    mv_s3_timeout: float = Field(20.0, gt=0, le=300)
     api_key: SecretStr | None = None
     cors_origins: str = "http://localhost:3000,http://127.0.0.1:3000"
     mv_max_upload_mb: int = Field(50, ge=1, le=2048)

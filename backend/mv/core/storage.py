@@ -35,6 +35,11 @@ def s3_key_for(key: str) -> str:
     return f"mv/{key}" if key.startswith("jobs/") else f"mv/outputs/{key}"
 
 
+def _no_expect_continue(request: Any, **_: Any) -> None:
+    """Drop `Expect: 100-continue`: the HTTP client waits for that answer with no timeout at all."""
+    request.headers.pop("Expect", None)
+
+
 class S3Mirror:
     """Uploads and presigns through aioboto3; one client for the app's lifetime."""
 
@@ -47,9 +52,11 @@ class S3Mirror:
         access_key: str | None,
         secret_key: str | None,
         expiry: int,
+        timeout: float = 20.0,
     ) -> None:
         self.bucket = bucket
         self.expiry = expiry
+        self.timeout = timeout
         self._session = aioboto3.Session(
             aws_access_key_id=access_key, aws_secret_access_key=secret_key, region_name=region
         )
@@ -60,10 +67,11 @@ class S3Mirror:
     async def client(self) -> Any:
         """The shared S3 client, created on first use."""
         if self._client is None:
-            config = Config(connect_timeout=3, read_timeout=60, retries={"max_attempts": 2, "mode": "standard"})
+            config = Config(connect_timeout=self.timeout, read_timeout=self.timeout, retries={"total_max_attempts": 2, "mode": "standard"})
             self._client = await self._stack.enter_async_context(
                 self._session.client("s3", endpoint_url=self._endpoint_url, config=config)
             )
+            self._client.meta.events.register("before-send.s3", _no_expect_continue)
         return self._client
 
     async def upload(self, path: Path, s3_key: str, content_type: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from conftest import s3_object
@@ -40,3 +42,22 @@ async def test_s3_down_is_a_warning_and_local_serves(app_client, s3_down_setting
     served = await client.get(trim.json()["audio_url"])
     assert served.status_code == 200
     assert served.content == client.app.state.services.storage.path(f"audio/{trim.json()['audio_id']}.mp3").read_bytes()
+
+
+async def test_silent_s3_times_out_while_other_requests_are_served(app_client, s3_silent, s3_slow_settings, media):
+    client = await app_client(**s3_slow_settings)
+    upload = asyncio.create_task(client.post("/api/audio/upload", files={"file": ("song.mp3", media.tone(6.0).read_bytes())}))
+    for _ in range(200):
+        if s3_silent.connections:
+            break
+        await asyncio.sleep(0.02)
+    assert s3_silent.connections, "the upload never reached S3"
+    health = await client.get("/healthz")
+    assert health.status_code == 200
+    assert not upload.done(), "health answered while the S3 upload was still waiting"
+    answer = await asyncio.wait_for(upload, 20)
+    assert answer.status_code == 200, answer.text
+    assert "cloud_url" not in answer.json()["metadata"]
+    served = await client.get(answer.json()["audio_url"])
+    assert served.status_code == 200
+    assert served.content == client.app.state.services.storage.path(f"audio/{answer.json()['audio_id']}.mp3").read_bytes()

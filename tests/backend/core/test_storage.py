@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import httpx
 import pytest
 from structlog.testing import capture_logs
@@ -13,6 +14,7 @@ from conftest import BUCKET, s3_object
 
 def mirror_for(settings: dict) -> S3Mirror:
     return S3Mirror(
+        timeout=settings.get("mv_s3_timeout", 20.0),
         bucket=settings["storage_bucket"],
         region="us-east-1",
         endpoint_url=settings["s3_endpoint_url"],
@@ -69,5 +71,30 @@ async def test_s3_down_is_a_warning_and_local_copy_stays(tmp_path, s3_down_setti
     with capture_logs() as logs:
         assert await storage.mirror(key) is None
     assert any(log["event"] == "s3_upload_failed" and log["log_level"] == "warning" for log in logs)
+    assert storage.path(key).read_bytes() == b"ID3"
+    await storage.close()
+
+
+async def test_s3_latency_fires_the_timeout_and_the_loop_stays_free(tmp_path, s3_silent, s3_slow_settings) -> None:
+    storage = MediaStorage(tmp_path / "media", mirror_for(s3_slow_settings))
+    key = f"audio/{new_id()}.mp3"
+    storage.path(key).parent.mkdir(parents=True)
+    storage.path(key).write_bytes(b"ID3")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    with capture_logs() as logs:
+        assert await asyncio.wait_for(storage.mirror(key), 20) is None
+    ticker.cancel()
+    failures = [log for log in logs if log["event"] == "s3_upload_failed"]
+    assert failures and "Timeout" in failures[0]["error"]
+    assert s3_silent.connections == 2, "one try and one retry, then the local copy"
+    assert ticks >= 10, "the event loop kept running while S3 was silent"
     assert storage.path(key).read_bytes() == b"ID3"
     await storage.close()

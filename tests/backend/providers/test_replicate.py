@@ -154,6 +154,25 @@ async def test_create_timeout_after_sending_reconciles_instead_of_creating_again
     assert [r for r in fake.requests if r.method == "GET" and r.path == "/v1/predictions"]
 
 
+async def test_a_silent_poll_times_out_is_retried_and_the_api_stays_responsive(
+    rclient: httpx.AsyncClient, fake: FakeReplicate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReplicateProvider, "request_timeout", 1.0)
+    rclient.app.state.services.providers._replicate = None  # type: ignore[attr-defined]
+    fake.inject("GET", r"/v1/predictions/.+", Fault(delay=30.0))
+    response = await rclient.post("/api/mv/generate_video?wait=0", json={"prompt": "Wide shot of the stage"})
+    assert response.status_code == 202, response.text
+    for _ in range(200):
+        if fake.gets():
+            break
+        await asyncio.sleep(0.02)
+    assert (await rclient.get("/healthz")).status_code == 200
+    job = await asyncio.wait_for(finish(rclient, response.json()["job_id"]), 20)
+    assert job["status"] == "succeeded", job
+    assert len(fake.creates(VEO)) == 1
+    assert len(fake.gets()) >= 2, "the silent poll was given up at the timeout and asked again"
+
+
 async def test_500_on_create_is_reconciled_then_retried_once_it_is_known_absent(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
     fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(500))
     job = await _clip(rclient)
