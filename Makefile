@@ -18,6 +18,7 @@ help:
 	@echo "make backend  install what is missing, start only the API"
 	@echo "make test     install what is missing, run every test"
 	@echo "make bench    run the benchmarks and write docs/benchmarks.md"
+	@echo "make fuzz     fuzz the URL check and ffprobe readers with atheris (FUZZ_SECONDS each)"
 
 -include $(ROOT)/mk/*.mk
 

@@ -131,9 +131,12 @@ async def probe(path: Path, formats: str, *, timeout: float = 30.0) -> dict[str,
     ]
     out = await _run(argv, timeout, "probe")
     try:
-        return json.loads(out or b"{}")
+        data = json.loads(out.decode("utf-8", "replace") or "{}")
     except json.JSONDecodeError:
         raise MediaError("The media file could not be read.") from None
+    if not isinstance(data, dict):
+        raise MediaError("The media file could not be read.")
+    return data
 
 
 async def decode_pcm(path: Path, formats: str, *, rate: int = 8000, timeout: float | None = None) -> bytes:
