@@ -101,7 +101,7 @@ def pipeline_section(r: dict[str, Any]) -> list[str]:
         f"The fake saw {p['creates']} creates; peak request rates in any one-second window, per minute: "
         f"create {p['peak_create_per_min']:g}, others {p['peak_get_per_min']:g} (Replicate allows 600 and 3000 per minute, with short bursts).",
         "",
-        f"**Responsiveness.** `/healthz` latency while four stitches and an audio import run: p50 {fmt(q['busy_p50_ms'], 'ms')}, "
+        f"**Responsiveness.** `/healthz` latency, measured from a separate process, while four stitches and an audio import run: p50 {fmt(q['busy_p50_ms'], 'ms')}, "
         f"p99 {fmt(q['busy_p99_ms'], 'ms')} (idle: p50 {fmt(q['idle_p50_ms'], 'ms')}, p99 {fmt(q['idle_p99_ms'], 'ms')}); "
         f"target p99 ≤ 50 ms met: {q['target_met']}.",
         "",

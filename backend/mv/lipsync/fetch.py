@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+import httpcore
 import httpx
 
 from mv.audio.urls import allowlisted, resolve_public
@@ -41,40 +44,70 @@ def check_url(url: str, operator_hosts: frozenset[str], what: str) -> httpx.URL:
     return parsed
 
 
-async def check_public(url: httpx.URL, operator_hosts: frozenset[str], what: str) -> None:
-    """Hosts the operator allowlisted are trusted as configured; any other host must resolve to public addresses only."""
-    host = (url.host or "").lower().rstrip(".")
-    if allowlisted(host, url.port, operator_hosts):
-        return
-    try:
-        await asyncio.to_thread(resolve_public, host, url.port or 443)
-    except BadRequest:
-        raise UrlRefused(f"The {what} points at a private or local address, or its host cannot be resolved.") from None
+class _VettedConnections(httpcore.AsyncNetworkBackend):
+    """Resolves each host once, refuses private answers, and connects to exactly the address it checked."""
+
+    def __init__(self, operator_hosts: frozenset[str], what: str) -> None:
+        self.inner = httpcore.AnyIOBackend()
+        self.operator_hosts = operator_hosts
+        self.what = what
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+        """Open a connection to a vetted address of `host` (operator-allowlisted hosts connect as configured)."""
+        address = host
+        if not allowlisted(host, port, self.operator_hosts):
+            try:
+                address = (await asyncio.to_thread(resolve_public, host, port))[0][1]
+            except BadRequest:
+                raise UrlRefused(f"The {self.what} points at a private or local address, or its host cannot be resolved.") from None
+        return await self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep as the default backend does."""
+        await self.inner.sleep(seconds)
+
+
+def _client(operator_hosts: frozenset[str], what: str, timeout: float) -> httpx.AsyncClient:
+    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(  # httpx has no public way to choose the network backend
+        ssl_context=httpx.create_ssl_context(trust_env=False), network_backend=_VettedConnections(operator_hosts, what)
+    )
+    return httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False, trust_env=False)
 
 
 async def fetch(url: str, dest: Path, *, operator_hosts: frozenset[str], max_bytes: int, what: str, timeout: float = 120.0) -> Path:
-    """Download `url` to `dest`, re-checking every redirect; the file is only ever used after this returns."""
+    """Download `url` to `dest`, re-checking every redirect and every connection; the file is used only after this returns."""
     current = check_url(url, operator_hosts, what)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False, trust_env=False) as client:
+    async with _client(operator_hosts, what, timeout) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            await check_public(current, operator_hosts, what)
-            async with client.stream("GET", current) as response:
-                if response.is_redirect:
-                    location = response.headers.get("location", "")
-                    current = check_url(str(current.join(location)), operator_hosts, what)
-                    continue
-                if response.status_code != 200:
-                    raise UpstreamError(f"The {what} answered with status {response.status_code}.")
-                declared = int(response.headers.get("content-length") or 0)
-                if declared > max_bytes:
-                    raise PayloadTooLarge(f"The {what} is larger than {max_bytes // 2**20} MB.")
-                received = 0
-                with dest.open("wb") as fh:
-                    async for chunk in response.aiter_bytes(1 << 20):
-                        received += len(chunk)
-                        if received > max_bytes:
-                            raise PayloadTooLarge(f"The {what} is larger than {max_bytes // 2**20} MB.")
-                        fh.write(chunk)
-                log.info("media_url_fetched", host=current.host, bytes=received)
+            try:
+                location = await _download(client, current, dest, max_bytes, what)
+            except httpx.HTTPError as exc:
+                log.warning("media_url_fetch_failed", host=current.host, error=type(exc).__name__)
+                raise UpstreamError(f"The {what} could not be fetched.") from None
+            if location is None:
                 return dest
+            current = check_url(str(current.join(location)), operator_hosts, what)
     raise UrlRefused(f"The {what} redirected too many times.")
+
+
+async def _download(client: httpx.AsyncClient, url: httpx.URL, dest: Path, max_bytes: int, what: str) -> str | None:
+    """Stream one response into `dest`; returns the redirect location instead when there is one."""
+    async with client.stream("GET", url) as response:
+        if response.is_redirect:
+            return response.headers.get("location", "")
+        if response.status_code != 200:
+            raise UpstreamError(f"The {what} answered with status {response.status_code}.")
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise PayloadTooLarge(f"The {what} is larger than {max_bytes // 2**20} MB.")
+        received = 0
+        with dest.open("wb") as fh:
+            async for chunk in response.aiter_bytes(1 << 20):
+                received += len(chunk)
+                if received > max_bytes:
+                    raise PayloadTooLarge(f"The {what} is larger than {max_bytes // 2**20} MB.")
+                fh.write(chunk)
+        log.info("media_url_fetched", host=url.host, bytes=received)
+        return None

@@ -135,6 +135,33 @@ async def test_default_host_resolving_to_a_private_address_is_refused(client: ht
     assert response.status_code == 400 and "private or local" in response.json()["detail"]
 
 
+async def test_the_connection_goes_to_the_address_that_was_checked(client: httpx.AsyncClient, media: MediaFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import httpcore
+
+    _, audio_id = await song_and_clip(client, media, tmp_path)
+    answers = iter(["93.184.216.34"] + ["127.0.0.1"] * 10)  # public when checked, loopback on any later lookup
+    lookups: list[str] = []
+    connected: list[str] = []
+
+    def rebinding_dns(host: str, port: int, *args: Any, **kwargs: Any) -> list[Any]:
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    async def no_network(self: Any, host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        connected.append(host)
+        raise httpcore.ConnectError("tests never leave loopback")
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", no_network)
+    response = await lipsync(client, video_url="https://pbxt.replicate.delivery/abc/out.mp4", audio_id=audio_id)
+    assert connected == ["93.184.216.34"], "the connection must go to the address that was checked, not a fresh lookup"
+    assert lookups == ["pbxt.replicate.delivery"]
+    assert response.status_code == 502, response.text
+    assert response.json()["detail"] == "The video_url could not be fetched."
+
+
 async def test_urls_are_fetched_server_side_then_used_as_local_files(app_client: Any, media: MediaFactory, tmp_path: Path) -> None:
     client = await app_client(mv_download_hosts=HOST)
     clip_bytes = flash_clip(tmp_path).read_bytes()
