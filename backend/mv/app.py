@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await services.runner.shutdown()
+            await services.providers.close()
             await services.storage.close()
             services.db.close()
 

@@ -13,6 +13,8 @@ import pytest
 from fake_replicate import Fault, FakeReplicate, ModelSpec, scene_plan_output, replicate_settings
 from helpers_mv import ffprobe, finish, standard_fake
 from media import MediaFactory
+from asgi_lifespan import LifespanManager
+from mv.app import create_app
 from mv.jobs.runner import JobContext
 from mv.providers.replicate import ReplicateProvider, parse_scenes
 
@@ -286,3 +288,15 @@ async def test_fifty_concurrent_predictions_stay_inside_the_read_budget(
     busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
     assert busiest <= 50  # Replicate allows 3000 reads a minute
     assert len(times) < 50 * 8  # adaptive: nowhere near one read per job per 0.5 s
+
+
+async def test_shutdown_closes_the_replicate_connections(make_settings: Any, fake: FakeReplicate) -> None:
+    app = create_app(make_settings(**replicate_settings(fake)))
+    async with LifespanManager(app) as manager:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://test") as client:
+            job = await _clip(client)
+            assert job["status"] == "succeeded", job
+            provider = app.state.services.providers.get("replicate")
+            api, downloads = provider.http, provider.downloads()
+            assert not api.is_closed and not downloads.is_closed
+    assert api.is_closed and downloads.is_closed
