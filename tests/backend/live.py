@@ -23,8 +23,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(work: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `python -m mv` with its data under `work`; return the process and its URL once /healthz answers."""
+def start_server(work: Path, log: Path | None = None, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `python -m mv` with its data under `work` (output to `log`); return the process and its URL once /healthz answers."""
     port = free_port()
     full = {
         **os.environ,
@@ -38,8 +38,8 @@ def start_server(work: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
     }
     if "REPLICATE_API_TOKEN" not in env:
         full.pop("REPLICATE_API_TOKEN", None)
-    proc = subprocess.Popen([sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=full,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sink = log.open("ab") if log is not None else subprocess.DEVNULL
+    proc = subprocess.Popen([sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=full, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -53,9 +53,9 @@ def start_server(work: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
 
 
 @contextmanager
-def live_server(work: Path, **env: str) -> Iterator[str]:
+def live_server(work: Path, log: Path | None = None, **env: str) -> Iterator[str]:
     """A running Encore for the duration of the block; yields its base URL."""
-    proc, url = start_server(work, **env)
+    proc, url = start_server(work, log, **env)
     try:
         yield url
     finally:
