@@ -1,7 +1,8 @@
 """Pipeline benchmarks against a real Encore process on loopback; prints JSON.
 
-- parallel: 16 clips against a fake Replicate API whose predictions take a fixed 3 s, then a stitch;
-  wall time vs one prediction's latency, and the request rate the fake saw vs Replicate's limits.
+- parallel: 16 clips against a fake Replicate API whose predictions take a fixed 3 s (followed over the
+  job event stream), then a stitch; wall time vs one prediction's latency, and the request rate the
+  fake saw vs Replicate's limits.
 - responsiveness: /healthz latency (p50/p99) while four stitches and an audio import run, vs idle.
 - draft: the whole offline pipeline for a 60 s song (upload, scenes, clips, stitch).
 
@@ -67,6 +68,24 @@ def follow(client: httpx.Client, answer: httpx.Response, timeout: float = 600) -
     raise TimeoutError(status_url)
 
 
+def follow_events(client: httpx.Client, answers: list[httpx.Response], timeout: float = 600) -> list[dict[str, Any]]:
+    """The results of many 202 answers, learned from one server-sent event stream (no polling load)."""
+    ids = [a.raise_for_status().json()["job_id"] for a in answers]
+    done: dict[str, dict[str, Any]] = {}
+    with client.stream("GET", "/api/jobs/events", params={"ids": ",".join(ids)}, timeout=timeout) as stream:
+        for line in stream.iter_lines():
+            if not line.startswith("data: "):
+                continue
+            job = json.loads(line[6:])
+            if job["status"] in ("failed", "canceled"):
+                raise RuntimeError(f"job failed: {job['error']}")
+            if job["status"] == "succeeded":
+                done[job["id"]] = job["result"]
+                if len(done) == len(ids):
+                    break
+    return [done[i] for i in ids]
+
+
 def upload(client: httpx.Client, path: Path) -> str:
     with path.open("rb") as handle:
         answer = client.post("/api/audio/upload", files={"file": (path.name, handle, "audio/mpeg")})
@@ -95,7 +114,7 @@ def bench_parallel(work: Path, clip: Path, image: Path) -> dict[str, Any]:
             # The web app sends every scene's request at once; so does the benchmark.
             with ThreadPoolExecutor(CLIPS) as pool:
                 answers = list(pool.map(lambda i: client.post("/api/mv/generate_video?wait=0", json={"prompt": f"Scene {i}: the band plays on."}), range(CLIPS)))
-                results = list(pool.map(lambda a: follow(client, a), answers))
+            results = follow_events(client, answers)
             generated = time.perf_counter() - started
             stitch_started = time.perf_counter()
             follow(client, client.post("/api/mv/stitch_video?wait=0", json={"video_ids": [r["video_id"] for r in results]}))

@@ -118,12 +118,12 @@ def limits_section(reports: dict[str, Any]) -> list[str]:
     p = reports.get("pipeline", {})
     if p.get("parallel", {}).get("target_met") is False:
         lines += [
-            "- **Parallel generation** is about 1.4× one prediction instead of 1.3×. All 16 predictions are",
-            "  created within ~0.2 s, so nothing serializes; the rest is detection and delivery: a finished",
-            "  prediction is seen at the next poll (every 0.5 s, and all polls share one paced budget of 40",
-            "  requests/s so that 50 jobs stay inside Replicate's limit), then its output is downloaded, probed and",
-            "  stored. Next step: Replicate webhooks (a completion arrives the moment it happens, no polling) when",
-            "  Encore has a public URL; polling stays as the fallback and for resumed jobs.",
+            "- **Parallel generation** is over 1.3× one prediction. All 16 predictions are created within",
+            "  ~0.1 s, so nothing serializes; the rest is detection and delivery: a finished prediction is seen at",
+            "  the next poll (every 0.5 s, and all polls share one paced budget of 40 requests/s so that 50 jobs",
+            "  stay inside Replicate's limit), then its output is downloaded, its container checked and stored.",
+            "  Next step: Replicate webhooks (a completion arrives the moment it happens, no polling) when Encore",
+            "  has a public URL; polling stays as the fallback and for resumed jobs.",
         ]
     if p.get("responsiveness", {}).get("target_met") is False:
         lines += [

@@ -22,6 +22,7 @@ from mv.core import ffmpeg
 from mv.core.errors import EncoreError, RateLimited, UpstreamError
 from mv.core.logging import get_logger
 from mv.core.settings import Settings
+from mv.core.sniff import is_video_container
 from mv.core.storage import MediaStorage, content_type_for, s3_key_for
 from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, VideoParams
 from mv.jobs.runner import JobContext
@@ -530,10 +531,11 @@ class ReplicateProvider:
         started: float,
         cost: float,
     ) -> tuple[Path, Provenance]:
-        """Run a prediction whose output is a video, download it at once and check it is one."""
+        """Run a prediction whose output is a video, download it at once and check its container (full probes come at use)."""
         output, prediction_id, sent = await self.predict(ctx, step, model, build)
         await self.download(_first_url(output), dest)
-        await ffmpeg.probe(dest, ffmpeg.VIDEO_FORMATS)
+        if not is_video_container(dest):
+            raise UpstreamError(f"The {model} prediction returned a file that is not a video.")
         provenance = Provenance(
             provider="replicate",
             model=model,

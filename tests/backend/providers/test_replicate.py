@@ -175,6 +175,15 @@ async def test_a_silent_poll_times_out_is_retried_and_the_api_stays_responsive(
     assert len(fake.gets()) >= 2, "the silent poll was given up at the timeout and asked again"
 
 
+async def test_an_output_that_is_not_a_video_fails_the_job_clearly(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
+    fake.model(VEO, ModelSpec(output=fake.add_output("page.mp4", b"<!doctype html><p>expired</p>", "text/html"), seconds=0.1))
+    job = await _clip(rclient)
+    assert job["status"] == "failed"
+    assert job["error"] == {"error": "UpstreamError", "detail": "The google/veo-3.1 prediction returned a file that is not a video."}
+    asset = await rclient.app.state.services.assets.get(job["id"])  # type: ignore[attr-defined]
+    assert asset.status == "failed" and asset.storage_key is None
+
+
 async def test_500_on_create_is_reconciled_then_retried_once_it_is_known_absent(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
     fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(500))
     job = await _clip(rclient)
