@@ -144,11 +144,15 @@ async def test_500s_and_429s_on_polling_are_retried(rclient: httpx.AsyncClient, 
     assert [r.status for r in fake.gets()][:4] == [500, 502, 429, 500]
 
 
-async def test_create_timeout_after_sending_reconciles_instead_of_creating_again(
-    rclient: httpx.AsyncClient, fake: FakeReplicate, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def short_timeouts(rclient: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replicate calls give up after one second (the provider is rebuilt to take it)."""
     monkeypatch.setattr(ReplicateProvider, "request_timeout", 1.0)
     rclient.app.state.services.providers._replicate = None  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("short_timeouts")
+async def test_create_timeout_after_sending_reconciles_instead_of_creating_again(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
     fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(delay=2.0))
     job = await _clip(rclient)
     assert job["status"] == "succeeded", job
@@ -156,11 +160,8 @@ async def test_create_timeout_after_sending_reconciles_instead_of_creating_again
     assert [r for r in fake.requests if r.method == "GET" and r.path == "/v1/predictions"]
 
 
-async def test_a_silent_poll_times_out_is_retried_and_the_api_stays_responsive(
-    rclient: httpx.AsyncClient, fake: FakeReplicate, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(ReplicateProvider, "request_timeout", 1.0)
-    rclient.app.state.services.providers._replicate = None  # type: ignore[attr-defined]
+@pytest.mark.usefixtures("short_timeouts")
+async def test_a_silent_poll_times_out_is_retried_and_the_api_stays_responsive(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
     fake.inject("GET", r"/v1/predictions/.+", Fault(delay=30.0))
     response = await rclient.post("/api/mv/generate_video?wait=0", json={"prompt": "Wide shot of the stage"})
     assert response.status_code == 202, response.text
