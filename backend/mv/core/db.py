@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,6 +51,19 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+def _enable_wal(conn: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch to WAL; SQLite answers "locked" without waiting while another process does the same."""
+    for _ in range(attempts - 1):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.05)
+    conn.execute("PRAGMA journal_mode=WAL")
+
+
 class Database:
     """One SQLite connection in WAL mode, serialised by a lock, used from worker threads."""
 
@@ -59,7 +73,7 @@ class Database:
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(self._conn)
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self.migrate()
@@ -70,15 +84,18 @@ class Database:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        """Apply every migration newer than the stored schema version."""
+        """Apply every migration newer than the stored schema version; safe when processes start together."""
         with self._lock:
-            current = self.schema_version
-            for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            while True:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for statement in filter(str.strip, script.split(";")):
+                    current = self.schema_version
+                    if current >= len(MIGRATIONS):
+                        self._conn.execute("COMMIT")
+                        return
+                    for statement in filter(str.strip, MIGRATIONS[current].split(";")):
                         self._conn.execute(statement)
-                    self._conn.execute(f"PRAGMA user_version = {version}")
+                    self._conn.execute(f"PRAGMA user_version = {current + 1}")
                     self._conn.execute("COMMIT")
                 except Exception:
                     self._conn.execute("ROLLBACK")

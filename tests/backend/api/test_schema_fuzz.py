@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -10,10 +11,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from live import live_server
-from mv.app import create_app
-from mv.core.settings import Settings
+from mv.openapi import schema_text
 
-SCHEMA = schemathesis.openapi.from_dict(create_app(Settings(_env_file=None, mv_provider="local")).openapi())  # type: ignore[call-arg]
+SCHEMA = schemathesis.openapi.from_dict(json.loads(schema_text()))
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from mv.assets.repository import AssetRepository
 from mv.core.db import MIGRATIONS, Database
@@ -44,3 +45,28 @@ async def test_concurrent_writes_do_not_lose_updates(tmp_path) -> None:
     await asyncio.gather(*(repo.insert(asset_id=i, kind="audio", status="queued") for i in ids))
     assert await repo.count("audio") == 200
     db.close()
+
+
+def test_processes_starting_together_migrate_once(tmp_path) -> None:
+    for round_ in range(10):
+        path = tmp_path / f"round{round_}" / "encore.db"
+        start = threading.Barrier(6)
+        errors: list[Exception] = []
+        opened: list[Database] = []
+
+        def open_database() -> None:
+            start.wait()
+            try:
+                opened.append(Database(path))
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_database) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert {db.schema_version for db in opened} == {len(MIGRATIONS)}
+        for db in opened:
+            db.close()
