@@ -83,6 +83,7 @@ class FakeReplicate:
         self.predictions: dict[str, dict[str, Any]] = {}
         self.files: dict[str, tuple[bytes, str, str]] = {}
         self.outputs: dict[str, tuple[bytes, str]] = {}
+        self.redirects: dict[str, str] = {}
         self.fetched: list[tuple[str, int, int]] = []
         self._faults: list[tuple[str, re.Pattern[str], Fault]] = []
         self._next_final: dict[str, list[tuple[str, str | None]]] = {}
@@ -122,6 +123,10 @@ class FakeReplicate:
         """Serve bytes as an output file; returns its URL."""
         self.outputs[name] = (data, content_type)
         return f"{self.root}/outputs/{name}"
+
+    def redirect_output(self, name: str, location: str) -> None:
+        """Answer the output `name` with a 302 to `location`."""
+        self.redirects[name] = location
 
     # ---- inspection ----------------------------------------------------------------------
 
@@ -226,7 +231,10 @@ class FakeReplicate:
 
     def _route(self, method: str, path: str, query: str, headers: Any, raw: bytes, body: Any) -> tuple[int, Any, dict[str, str]]:
         if method == "GET" and path.startswith("/outputs/"):
-            item = self.outputs.get(path.removeprefix("/outputs/"))
+            name = path.removeprefix("/outputs/")
+            if name in self.redirects:
+                return 302, {"detail": "moved"}, {"Location": self.redirects[name]}
+            item = self.outputs.get(name)
             return (200, item, {}) if item else (404, {"detail": "no such output"}, {})
         if method == "GET" and path.startswith("/files/"):
             stored = self.files.get(path.removeprefix("/files/"))

@@ -33,6 +33,7 @@ log = get_logger(__name__)
 FINAL_STATUSES = frozenset({"succeeded", "failed", "canceled", "aborted"})
 GET_BUDGET_PER_SECOND = 40.0  # Replicate allows 3000 non-create requests a minute (50/s); keep headroom.
 MAX_WAIT_SECONDS = 45 * 60.0
+OUTPUT_HOST = "replicate.delivery"  # where Replicate serves prediction output files
 CREATE_ATTEMPTS = 6
 RECONCILE_WINDOW = 600.0
 
@@ -167,6 +168,8 @@ class ReplicateProvider:
         )
         self.pacer = Pacer(GET_BUDGET_PER_SECOND)
         self._downloads: httpx.AsyncClient | None = None
+        api = httpx.URL(settings.replicate_base_url)
+        self._api_origin = (api.scheme, api.host, api.port)
         self._paid_slots = asyncio.Semaphore(settings.mv_max_paid_jobs)
 
     @staticmethod
@@ -183,10 +186,23 @@ class ReplicateProvider:
         return self.client._async_client
 
     def downloads(self) -> httpx.AsyncClient:
-        """An unauthenticated client for output files (never send the token to a file host)."""
+        """An unauthenticated client for output files (never send the token to a file host); every hop is vetted."""
         if self._downloads is None:
-            self._downloads = httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=10.0), follow_redirects=True)
+            self._downloads = httpx.AsyncClient(
+                timeout=httpx.Timeout(120.0, connect=10.0), follow_redirects=True, trust_env=False,
+                event_hooks={"request": [self._vet_output_request]},
+            )
         return self._downloads
+
+    async def _vet_output_request(self, request: httpx.Request) -> None:
+        """Output files come from Replicate's file host (or the API's own origin); a model cannot point us elsewhere."""
+        url = request.url
+        if url.scheme == "https" and (url.host == OUTPUT_HOST or url.host.endswith("." + OUTPUT_HOST)):
+            return
+        if (url.scheme, url.host, url.port) == self._api_origin:
+            return
+        log.warning("output_host_refused", host=url.host)
+        raise UpstreamError("The model pointed at an output file outside Replicate's file host.")
 
     async def close(self) -> None:
         """Release HTTP clients."""

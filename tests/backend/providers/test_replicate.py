@@ -185,6 +185,23 @@ async def test_an_output_that_is_not_a_video_fails_the_job_clearly(rclient: http
     assert asset.status == "failed" and asset.storage_key is None
 
 
+async def test_outputs_outside_replicates_file_host_are_never_fetched(rclient: httpx.AsyncClient, fake: FakeReplicate, media: MediaFactory) -> None:
+    elsewhere = FakeReplicate().start()  # another loopback origin standing in for an internal address
+    try:
+        planted = elsewhere.add_output("meta.mp4", media.video(1.0).read_bytes(), "video/mp4")
+        fake.model(VEO, ModelSpec(output=planted, seconds=0.1))
+        direct = await _clip(rclient)
+        fake.model(VEO, ModelSpec(output=fake.add_output("hop.mp4", b"", "video/mp4"), seconds=0.1))
+        fake.redirect_output("hop.mp4", planted)
+        redirected = await _clip(rclient)
+    finally:
+        elsewhere.stop()
+    for job in (direct, redirected):
+        assert job["status"] == "failed"
+        assert job["error"]["detail"] == "The model pointed at an output file outside Replicate's file host."
+    assert elsewhere.requests == [], "no request may reach a host the model named"
+
+
 async def test_500_on_create_is_reconciled_then_retried_once_it_is_known_absent(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
     fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(500))
     job = await _clip(rclient)
