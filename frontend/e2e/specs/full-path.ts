@@ -28,6 +28,15 @@ function recordPosts(page: Page): Map<string, Body[]> {
   return posts;
 }
 
+/** Content types of the job event streams the page opened. */
+function recordEventStreams(page: Page): string[] {
+  const streams: string[] = [];
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname === "/api/jobs/events") streams.push(response.headers()["content-type"] ?? "");
+  });
+  return streams;
+}
+
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -47,6 +56,7 @@ export function fullPathSpecs(getHarness: () => Harness) {
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     const posts = recordPosts(page);
+    const eventStreams = recordEventStreams(page);
     const stitches = () => posts.get("/api/mv/stitch_video") ?? [];
     try {
       // ---- Create page -----------------------------------------------------------------
@@ -90,6 +100,8 @@ export function fullPathSpecs(getHarness: () => Harness) {
       await quick.waitForScenes(2);
       assert.deepEqual(await quick.sceneIds(), sceneIds, "scenes survive a reload");
       await quick.waitForAllClips();
+      assert.ok(eventStreams.length > 0, "the page follows its jobs over the event stream");
+      assert.ok(eventStreams.every((type) => type.startsWith("text/event-stream")), eventStreams.join(", "));
       const firstFinal = await quick.waitForFinalVideo(null);
       const clipIds = await quick.videoIds();
       assert.deepEqual(stitches().at(-1)?.video_ids, clipIds, "auto stitch uses every clip in scene order");
