@@ -120,6 +120,10 @@ class BodyLimitMiddleware:
         self.app = app
         self.max_bytes = max_bytes
 
+    def _too_large(self) -> PayloadTooLarge:
+        """The 413 error for this limit."""
+        return PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB.")
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
@@ -138,7 +142,7 @@ class BodyLimitMiddleware:
             await send_error(send, LengthRequired("Content-Length must be a number."))
             return
         if declared > self.max_bytes:
-            await send_error(send, PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB."))
+            await send_error(send, self._too_large())
             return
         seen, answered, started = 0, False, False
 
@@ -151,9 +155,9 @@ class BodyLimitMiddleware:
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
                     if started:
-                        raise PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB.")
+                        raise self._too_large()
                     answered = True
-                    await send_error(send, PayloadTooLarge(f"The request body is larger than {self.max_bytes // 2**20} MB."))
+                    await send_error(send, self._too_large())
                     return {"type": "http.disconnect"}
             return message
 

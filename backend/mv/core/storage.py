@@ -52,7 +52,7 @@ class S3Mirror:
         access_key: str | None,
         secret_key: str | None,
         expiry: int,
-        timeout: float = 20.0,
+        timeout: float,
     ) -> None:
         self.bucket = bucket
         self.expiry = expiry

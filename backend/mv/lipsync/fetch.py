@@ -13,19 +13,15 @@ import httpx
 from mv.audio.urls import allowlisted, resolve_public
 from mv.core.errors import BadRequest, PayloadTooLarge, UpstreamError
 from mv.core.logging import get_logger
+from mv.providers.replicate import is_output_host
 
 log = get_logger(__name__)
 
-DEFAULT_HOSTS = frozenset({"replicate.delivery"})
 MAX_REDIRECTS = 3
 
 
 class UrlRefused(BadRequest):
     """A media URL is not one Encore will fetch."""
-
-
-def _default_host(host: str) -> bool:
-    return any(host == h or host.endswith("." + h) for h in DEFAULT_HOSTS)
 
 
 def check_url(url: str, operator_hosts: frozenset[str], what: str) -> httpx.URL:
@@ -39,7 +35,7 @@ def check_url(url: str, operator_hosts: frozenset[str], what: str) -> httpx.URL:
     host = (parsed.host or "").lower().rstrip(".")
     if parsed.userinfo or not host:
         raise UrlRefused(f"The {what} must be a plain https URL without credentials.")
-    if not (allowlisted(host, parsed.port, operator_hosts) or (_default_host(host) and parsed.port in (None, 443))):
+    if not (allowlisted(host, parsed.port, operator_hosts) or (is_output_host(host) and parsed.port in (None, 443))):
         raise UrlRefused(f"The {what} is on a host this server does not fetch from; use an asset id instead.")
     return parsed
 

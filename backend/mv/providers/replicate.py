@@ -94,6 +94,11 @@ def public_inputs(value: Any) -> Any:
     return value
 
 
+def is_output_host(host: str) -> bool:
+    """Whether `host` is Replicate's file host or one of its subdomains."""
+    return host == OUTPUT_HOST or host.endswith("." + OUTPUT_HOST)
+
+
 def _first_url(output: Any) -> str:
     if isinstance(output, list) and output:
         output = output[0]
@@ -197,7 +202,7 @@ class ReplicateProvider:
     async def _vet_output_request(self, request: httpx.Request) -> None:
         """Output files come from Replicate's file host (or the API's own origin); a model cannot point us elsewhere."""
         url = request.url
-        if url.scheme == "https" and (url.host == OUTPUT_HOST or url.host.endswith("." + OUTPUT_HOST)):
+        if url.scheme == "https" and is_output_host(url.host):
             return
         if (url.scheme, url.host, url.port) == self._api_origin:
             return

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from conftest import free_port
-from live import live_server
-
-ROOT = Path(__file__).resolve().parents[3]
+from live import live_server, start_server
 
 
 async def test_api_key_guards_every_api_route(app_client) -> None:
@@ -65,11 +58,8 @@ async def test_a_body_without_content_length_is_411(app_client) -> None:
 
 async def test_streamed_body_over_the_limit_is_cut_off(app_client) -> None:
     client = await app_client(mv_max_body_mb=1)
-    received = {"bytes": 0}
-
     async def chunks():
         for _ in range(3):
-            received["bytes"] += 2**20
             yield b"x" * 2**20
 
     # The declared length is a lie; what arrives is counted and the body is refused at the cap.
@@ -90,44 +80,21 @@ def test_a_live_server_answers_411_to_a_chunked_post(tmp_path: Path) -> None:
     assert body["error"] == "LengthRequired"
 
 
-def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    lines: list[str] = []
-    deadline = time.time() + 30
-    assert proc.stdout is not None
-    while time.time() < deadline:
-        line = proc.stdout.readline().decode()
-        lines.append(line)
-        if "Uvicorn running" in line or "Application startup complete" in line or not line:
-            break
-    return proc, "".join(lines)
-
-
 def test_without_api_key_the_server_stays_on_loopback(tmp_path: Path) -> None:
-    port = free_port()
-    env = {
-        **os.environ,
-        "MV_HOST": "0.0.0.0",
-        "BACKEND_PORT": str(port),
-        "MV_DATA_DIR": str(tmp_path / "data"),
-        "MV_MEDIA_ROOT": str(tmp_path / "media"),
-        "MV_LOG_JSON": "true",
-        "REPLICATE_API_TOKEN": "r8_never_logged_token",
-        "MV_PROVIDER": "local",
-    }
-    env.pop("API_KEY", None)
-    proc, output = _serve(env)
+    log = tmp_path / "server.log"
+    proc, url = start_server(
+        tmp_path, log, MV_HOST="0.0.0.0", MV_LOG_JSON="true", MV_LOG_LEVEL="INFO", REPLICATE_API_TOKEN="r8_never_logged_token"
+    )
     try:
+        response = httpx.get(f"{url}/healthz", timeout=10)
+        assert response.status_code == 200 and response.json()["replicate_available"] is True
+        output = log.read_text()
         assert "listening_on_loopback_only" in output
         assert "r8_never_logged_token" not in output
-        response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
-        assert response.status_code == 200 and response.json()["replicate_available"] is True
         events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
         listening = [e for e in events if e.get("event") == "encore_listening"]
         assert listening and "127.0.0.1" in listening[0]["url"]
     finally:
         proc.send_signal(signal.SIGTERM)
-        rest = proc.communicate(timeout=20)[0].decode()
-    assert "r8_never_logged_token" not in rest
+        proc.wait(timeout=20)
+    assert "r8_never_logged_token" not in log.read_text()
