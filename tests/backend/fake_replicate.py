@@ -16,6 +16,7 @@ can run a long prediction on a virtual clock.
 
 from __future__ import annotations
 
+import asyncio
 import email.parser
 import email.policy
 import hashlib
@@ -435,6 +436,27 @@ class FakeReplicate:
                     "expires_at": None, "urls": {"get": f"{self.root}/files/{file_id}"},
                 }, {}
         return 422, {"detail": "multipart field 'content' is required"}, {}
+
+
+class VirtualClock:
+    """A clock that only moves when someone sleeps on it: share it between the fake and the provider to run long predictions at once."""
+
+    def __init__(self) -> None:
+        self.time = time.time()
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.time
+
+    def now(self) -> float:
+        """The virtual time (epoch seconds)."""
+        return self.time
+
+    async def sleep(self, seconds: float) -> None:
+        """Advance the clock instead of waiting; let other tasks run."""
+        self.sleeps.append(seconds)
+        self.time += max(0.0, seconds)
+        await asyncio.sleep(0)
 
 
 @pytest.fixture
