@@ -16,7 +16,7 @@ from media import MediaFactory
 from asgi_lifespan import LifespanManager
 from mv.app import create_app
 from mv.jobs.runner import JobContext
-from mv.providers.replicate import ReplicateProvider, parse_scenes
+from mv.providers.replicate import parse_scenes
 
 BRIEF = {"idea": "the last show before the band splits", "character_description": "a singer with a silver buzz cut"}
 GEMINI, IMAGEN, VEO = "google/gemini-2.5-flash", "google/imagen-4", "google/veo-3.1"

@@ -62,3 +62,11 @@ async def test_a_create_that_never_answers_is_given_up_at_the_timeout(client: ht
     assert job["status"] == "succeeded", job
     attempts = [r for r in fake.requests if r.path == "/v1/models/google/veo-3.1/predictions"]
     assert [r.status for r in attempts] == [0, 201], "nothing was created by the stalled request, so it was sent again"
+
+
+async def test_an_output_that_never_downloads_fails_the_job_with_a_clear_error(client: httpx.AsyncClient, fake: FakeReplicate) -> None:
+    fake.inject("GET", "/v1/files/video.mp4", *[Fault(stall=10 * HANG_GUARD) for _ in range(4)])
+    job = await _clip(client)
+    assert job["status"] == "failed"
+    assert job["error"] == {"error": "UpstreamError", "detail": "An output file could not be downloaded from Replicate after several tries."}
+    assert len([r for r in fake.requests if r.path == "/v1/files/video.mp4"]) == 4, "bounded tries"

@@ -27,9 +27,13 @@ class Transient(Exception):
         self.status = status
 
 
+UNREACHABLE = (Transient, httpx.TransportError, TimeoutError)
+"""What a request that may succeed later fails with; once retries are spent, callers report it as an upstream error."""
+
+
 def is_transient(exc: Exception) -> bool:
     """Whether a failed request is worth another try: 5xx/429, a transport error, or a timeout."""
-    return isinstance(exc, (Transient, httpx.TransportError, TimeoutError))
+    return isinstance(exc, UNREACHABLE)
 
 
 def api_base(url: str) -> str:
@@ -96,9 +100,15 @@ class ReplicateApi:
             raise UpstreamError(f"Replicate refused to report on the prediction (HTTP {response.status_code}).")
         return response.json()  # type: ignore[no-any-return]
 
-    @stamina.retry(on=is_transient, attempts=4, wait_initial=0.5, wait_max=8.0, timeout=900.0)
     async def upload(self, path: Path) -> str:
         """Upload a file through the files API; its URL. A stalled attempt fails within the timeout and is tried again."""
+        try:
+            return await self._upload(path)
+        except UNREACHABLE:
+            raise UpstreamError("Replicate's files API did not take an input file after several tries; the job can be retried.") from None
+
+    @stamina.retry(on=is_transient, attempts=4, wait_initial=0.5, wait_max=8.0, timeout=900.0)
+    async def _upload(self, path: Path) -> str:
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         budget = self.timeout + path.stat().st_size / MIN_UPLOAD_BYTES_PER_SECOND
         with path.open("rb") as fh:

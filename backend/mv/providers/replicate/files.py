@@ -12,7 +12,7 @@ from mv.core.errors import UpstreamError
 from mv.core.logging import get_logger
 from mv.core.storage import MediaStorage, content_type_for, s3_key_for
 from mv.jobs.runner import JobContext
-from mv.providers.replicate.api import ReplicateApi, Transient, is_transient
+from mv.providers.replicate.api import UNREACHABLE, ReplicateApi, Transient, is_transient
 from mv.providers.replicate.hosts import FileHosts
 
 log = get_logger(__name__)
@@ -67,11 +67,17 @@ class Files:
         log.warning("output_host_refused", scheme=url.scheme, host=url.host)
         raise UpstreamError(REFUSED_HOST)
 
-    @stamina.retry(on=is_transient, attempts=4, wait_initial=0.5, wait_max=8.0, timeout=900.0)
     async def download(self, url: str, dest: Path) -> Path:
         """Stream an output file to disk at once (Replicate deletes outputs after an hour)."""
         if not url.startswith(("https://", "http://")):
             raise UpstreamError("The model returned an output that is not a downloadable file.")
+        try:
+            return await self._download(url, dest)
+        except UNREACHABLE:
+            raise UpstreamError("An output file could not be downloaded from Replicate after several tries.") from None
+
+    @stamina.retry(on=is_transient, attempts=4, wait_initial=0.5, wait_max=8.0, timeout=900.0)
+    async def _download(self, url: str, dest: Path) -> Path:
         part = dest.with_suffix(dest.suffix + ".part")
         try:
             async with asyncio.timeout(MAX_DOWNLOAD_SECONDS), self.client().stream("GET", url) as response:

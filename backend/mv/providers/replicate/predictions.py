@@ -18,7 +18,7 @@ from mv.core.errors import RateLimited, UpstreamError
 from mv.core.logging import get_logger
 from mv.flavors.models import split_ref
 from mv.jobs.runner import JobContext
-from mv.providers.replicate.api import ReplicateApi, Transient, api_base, retry_after
+from mv.providers.replicate.api import UNREACHABLE, ReplicateApi, api_base, retry_after
 from mv.providers.replicate.claims import STATE_PREFIX, Claims, fingerprint
 from mv.providers.replicate.pacing import Clock, PollSchedule
 from mv.providers.replicate.parsing import parse_time
@@ -203,7 +203,7 @@ class Predictions:
         while True:
             try:
                 prediction = await self.api.get_json(f"/v1/predictions/{prediction_id}")
-            except (Transient, httpx.TransportError, TimeoutError):
+            except UNREACHABLE:
                 raise UpstreamError(f"Replicate stayed unreachable while {ref} was running; the job can be resumed.") from None
             status = prediction.get("status")
             if status == "succeeded":

@@ -19,7 +19,7 @@ from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Paramet
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneBrief
-from mv.providers.replicate.api import ReplicateApi
+from mv.providers.replicate.api import UNREACHABLE, ReplicateApi
 from mv.providers.replicate.claims import Claims
 from mv.providers.replicate.files import Files
 from mv.providers.replicate.pacing import Clock
@@ -64,7 +64,10 @@ class ReplicateProvider:
     async def predict(self, ctx: JobContext, step: str, model: str, build_input: BuildInput) -> tuple[Any, str, dict[str, Any]]:
         """Run one prediction durably, at most `MV_MAX_PAID_JOBS` at a time; returns (output, prediction id, input sent)."""
         async with self._paid_slots:
-            return await self.predictions.run(ctx, step, model, build_input)
+            try:
+                return await self.predictions.run(ctx, step, model, build_input)
+            except UNREACHABLE:
+                raise UpstreamError(f"Replicate stayed unreachable while running {model}; the job can be resumed.") from None
 
     async def plan_scenes(
         self, ctx: JobContext, brief: SceneBrief, params: Parameters, prompts: ScenePrompts
