@@ -69,17 +69,17 @@ async def test_pauses_double_to_ten_seconds_and_restart_when_the_status_changes(
     polls = await _run(app_client, fake, clock, 120.0, 0.5)
     pauses = [b - a for a, b in zip(polls, polls[1:])]
     assert max(pauses) <= 10.0 + 1e-6
-    assert pauses[0] == pytest.approx(0.5, abs=0.06)
-    assert pauses[1] == pytest.approx(1.0, abs=0.11) and pauses[2] == pytest.approx(2.0, abs=0.21)
+    assert 0.5 <= pauses[0] <= 0.55 + 1e-6
+    assert 1.0 <= pauses[1] <= 1.1 + 1e-6 and 2.0 <= pauses[2] <= 2.2 + 1e-6
     assert max(pauses) >= 9.0, "the pause grew to the ceiling while nothing changed"
     # `starting` lasts the first 24 s of the fake's prediction, then `processing`: the first pause after the
     # change is short again.
     changed = next(i for i, t in enumerate(polls) if t - polls[0] >= 24.0)
-    assert pauses[changed] <= 0.5 + 1e-6, pauses
+    assert pauses[changed] <= 0.55 + 1e-6, pauses
 
 
 async def test_a_long_first_interval_is_kept(app_client: Callable[..., Any], clocked: tuple[FakeReplicate, VirtualClock]) -> None:
     fake, clock = clocked
     polls = await _run(app_client, fake, clock, 60.0, 15.0)
     pauses = [b - a for a, b in zip(polls, polls[1:])]
-    assert all(13.4 <= p <= 15.0 + 1e-6 for p in pauses), pauses
+    assert all(p == pytest.approx(15.0) for p in pauses), pauses

@@ -214,4 +214,5 @@ class Predictions:
                 raise UpstreamError(f"The {ref} prediction {FAILED[status]}{detail}.")
             if self.clock.now() > deadline:
                 raise UpstreamError(f"The {ref} prediction did not finish in {int(MAX_WAIT_SECONDS // 60)} minutes.")
-            await self.clock.sleep(schedule.after(status) * random.uniform(0.9, 1.0))
+            # Jitter spreads the polls of predictions created together; upwards, so no poll comes early.
+            await self.clock.sleep(min(schedule.after(status) * random.uniform(1.0, 1.1), schedule.ceiling))
