@@ -46,8 +46,8 @@ async def _images(client: httpx.AsyncClient, job: dict[str, Any]) -> list[bytes]
 
 
 async def test_identical_creates_that_all_time_out_are_matched_one_to_one(app_client: Callable[..., Any], fake: FakeReplicate) -> None:
-    client = await app_client(**replicate_settings(fake, replicate_timeout=1.0))
-    fake.inject("POST", CREATE, *[Fault(delay=2.0) for _ in range(3)])
+    client = await app_client(**replicate_settings(fake, replicate_timeout=2.0))
+    fake.inject("POST", CREATE, *[Fault(delay=4.0) for _ in range(3)])
     answer = await client.post("/api/mv/generate_character_reference?wait=0", json={**BODY, "num_images": 3})
     job = await finish(client, answer.json()["job_id"])
     images = await _images(client, job)

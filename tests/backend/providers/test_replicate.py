@@ -128,12 +128,12 @@ async def test_with_s3_the_character_goes_as_a_presigned_url(
 
 
 async def test_429_on_create_honours_retry_after_and_creates_once(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
-    fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(429, {"Retry-After": "1"}, {"detail": "Request was throttled."}))
+    fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(429, {"Retry-After": "3"}, {"detail": "Request was throttled."}))
     job = await _clip(rclient)
     assert job["status"] == "succeeded", job
     attempts = [r for r in fake.requests if r.path == "/v1/models/google/veo-3.1/predictions"]
     assert [r.status for r in attempts] == [429, 201]
-    assert attempts[1].at - attempts[0].at >= 0.9
+    assert attempts[1].at - attempts[0].at >= 2.9, "the retry waited as long as Retry-After said (not the 1 s default)"
 
 
 async def test_500s_and_429s_on_polling_are_retried(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:

@@ -32,12 +32,15 @@ CLOCK_SKEW = 60.0
 RECONCILE_PAGES = 20
 FAILED = {"failed": "failed", "canceled": "was canceled", "aborted": "was aborted before it started"}
 
-_retry_after: contextvars.ContextVar[float | None] = contextvars.ContextVar("replicate_retry_after", default=None)
+_throttled: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("replicate_throttled", default=None)
+"""Where the client's response hook leaves a 429's Retry-After for the create that got it (a list: the create runs in
+a task of its own, which sees the caller's context by copy, so only a shared object carries the value back)."""
 
 
 async def _remember_retry_after(response: httpx.Response) -> None:
-    if response.status_code == 429:
-        _retry_after.set(retry_after(response))
+    box = _throttled.get()
+    if response.status_code == 429 and box is not None:
+        box.append(retry_after(response) or 0.0)
 
 
 def create_client(base_url: str, token: str, timeout: float) -> replicate.Client:
@@ -131,13 +134,14 @@ class Predictions:
         delay = 1.0
         ref = attempt.ref
         for number in range(1, CREATE_ATTEMPTS + 1):
-            _retry_after.set(None)
+            throttled: list[float] = []
+            _throttled.set(throttled)
             try:
                 return await self._send(attempt)
             except ReplicateError as exc:
                 status = exc.status or 0
                 if status == 429:
-                    wait = _retry_after.get() or delay
+                    wait = throttled[-1] if throttled and throttled[-1] > 0 else delay
                     log.warning("prediction_create_throttled", model=ref, retry_after=wait, attempt=number)
                     await self.clock.sleep(min(wait, 120.0))
                 elif status >= 500:
