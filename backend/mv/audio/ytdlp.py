@@ -113,10 +113,17 @@ class _MeteredReader:
         return self._took(self.raw.read1(_PIECE if amt is None or amt < 0 else min(amt, _PIECE)))
 
     def readinto(self, buffer: Any) -> int:
-        """Fill part of `buffer`, at most a piece."""
-        count = self.raw.readinto(memoryview(buffer)[:_PIECE])
-        self._count(count or 0)
-        return count
+        """Fill `buffer` like a buffered file (short only at the end), counting each piece as it lands."""
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view):
+            asked = min(_PIECE, len(view) - filled)
+            count = self.raw.readinto(view[filled:filled + asked]) or 0
+            self._count(count)
+            filled += count
+            if count < asked:
+                break
+        return filled
 
     def readline(self, limit: int = -1) -> bytes:
         """One line (http.client always passes a limit)."""

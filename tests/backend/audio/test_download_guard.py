@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gzip
+import io
 import struct
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,16 @@ def test_the_budget_counts_every_response_of_an_import():
         budget.take(0, 0)
     with pytest.raises(ytdlp.TooMuchData):
         ytdlp.Budget(per_response=10, total=100).take(11, 11)
+
+
+def test_a_metered_stream_reads_like_a_file_and_stops_at_the_cap():
+    reader = ytdlp._MeteredReader(io.BufferedReader(io.BytesIO(b"x" * 200_000)), ytdlp.Budget(per_response=10**6, total=10**6))
+    assert reader.readinto(bytearray(150_000)) == 150_000, "http.client treats a short readinto as a truncated body"
+    assert reader.read(100_000) == b"x" * 50_000 and reader.read() == b"" and reader.count == 200_000
+    capped = ytdlp._MeteredReader(io.BufferedReader(io.BytesIO(b"y" * 10**6)), ytdlp.Budget(per_response=300_000, total=10**7))
+    with pytest.raises(ytdlp.TooMuchData):
+        capped.read()
+    assert 300_000 < capped.count <= 300_000 + 64 * 1024, "cut within one piece of the cap, not after reading everything"
 
 
 # ---- a song that lies about its length -------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Lipsync URLs and private addresses: a name that resolves privately is refused before any connection, allowlisted or not."""
+"""Lipsync URLs: a name that resolves privately is refused before any connection (allowlisted or not); bodies are cut at the cap."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 import httpcore
 import httpx
 import pytest
+import respx
 
 from fake_dns import PRIVATE_ANSWERS, FakeDns, always
 from media import MediaFactory
@@ -70,3 +71,23 @@ async def test_the_private_flag_lets_allowlisted_hosts_reach_their_private_addre
     response = await lipsync_song_url(client, media, ALLOWED_FILE)
     assert response.status_code == 502, response.text
     assert connected == ["10.20.30.40"], "the connection goes to the address that was resolved, not the name"
+
+
+@pytest.mark.parametrize("headers", [{}, {"content-length": "1000"}], ids=["no-length", "lying-length"])
+async def test_a_fetched_body_is_cut_at_the_cap_whatever_its_headers_say(app_client: Any, media: MediaFactory, headers: dict[str, str]) -> None:
+    client = await app_client(mv_download_hosts=HOST, mv_max_upload_mb=1)
+    services = services_of(client)
+    songs_before = await services.assets.count("audio")
+    produced = {"bytes": 0}
+
+    async def endless() -> Any:
+        for _ in range(1024):
+            produced["bytes"] += 65536
+            yield b"\0" * 65536
+
+    with respx.mock() as router:
+        router.get(ALLOWED_FILE).mock(return_value=httpx.Response(200, headers=headers, content=endless()))
+        response = await lipsync_song_url(client, media, ALLOWED_FILE)
+    assert response.status_code == 413 and response.json()["error"] == "PayloadTooLarge", response.text
+    assert produced["bytes"] <= 2 * 2**20, "the fetch stops reading at the cap"
+    assert await services.assets.count("audio") == songs_before
