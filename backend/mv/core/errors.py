@@ -63,6 +63,18 @@ class Conflict(EncoreError):
     status_code = 409
 
 
+class MalformedRange(EncoreError):
+    """A Range header that is not a byte range this server can read."""
+
+    status_code = 400
+
+
+class RangeNotSatisfiable(EncoreError):
+    """A byte range that starts past the end of the file."""
+
+    status_code = 416
+
+
 class LengthRequired(EncoreError):
     """A body was sent without a Content-Length."""
 
@@ -117,6 +129,7 @@ STATUS_NAMES: dict[int, str] = {
     403: "Forbidden",
     404: "NotFound",
     405: "MethodNotAllowed",
+    408: "RequestTimeout",
     409: "Conflict",
     411: "LengthRequired",
     413: "PayloadTooLarge",
@@ -124,6 +137,10 @@ STATUS_NAMES: dict[int, str] = {
     416: "RangeNotSatisfiable",
     422: "ValidationError",
     429: "RateLimited",
+    431: "HeadersTooLarge",
+    500: "InternalError",
+    502: "UpstreamError",
+    503: "ServiceUnavailable",
 }
 
 
