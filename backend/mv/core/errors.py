@@ -63,12 +63,6 @@ class Conflict(EncoreError):
     status_code = 409
 
 
-class MalformedRange(EncoreError):
-    """A Range header that is not a byte range this server can read."""
-
-    status_code = 400
-
-
 class RangeNotSatisfiable(EncoreError):
     """A byte range that starts past the end of the file."""
 
@@ -142,6 +136,21 @@ STATUS_NAMES: dict[int, str] = {
     502: "UpstreamError",
     503: "ServiceUnavailable",
 }
+
+
+DEFAULT_DETAILS: dict[int, str] = {
+    400: "The request could not be understood.",
+    404: "No such route.",
+    405: "This route does not accept that method.",
+    416: "The requested byte range lies outside the file.",
+}
+"""Sentences for errors raised without one of their own (by the framework, say)."""
+
+
+def default_detail(status: int) -> str:
+    """A sentence for an error of this status that came with none."""
+    fallback = "Something went wrong on our side." if status >= 500 else "The request failed."
+    return DEFAULT_DETAILS.get(status, fallback)
 
 
 def error_from_body(body: dict[str, str] | None) -> EncoreError:

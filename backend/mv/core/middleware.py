@@ -12,7 +12,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mv.core.errors import STATUS_NAMES, EncoreError, InternalError, LengthRequired, known_error, PayloadTooLarge, Unauthorized
+from mv.core.errors import STATUS_NAMES, EncoreError, InternalError, LengthRequired, PayloadTooLarge, Unauthorized, default_detail, known_error
 from mv.core.logging import get_logger
 
 log = get_logger("mv.http")
@@ -172,14 +172,6 @@ class BodyLimitMiddleware:
         await self.app(scope, counted, guarded_send)
 
 
-_GENERIC_DETAILS = {
-    400: "The request could not be understood.",
-    404: "No such route.",
-    405: "This route does not accept that method.",
-    416: "The requested byte range lies outside the file.",
-}
-
-
 class ErrorShapeMiddleware:
     """Rewrite any error the app answers in another shape (a plain-text 400 from CORS, say) as `{"error", "detail"}`."""
 
@@ -210,8 +202,7 @@ class ErrorShapeMiddleware:
     async def _send_shaped(send: Send, start: Message) -> None:
         """Send the held error's status and headers with the standard body instead of its own."""
         status = start["status"]
-        fallback = "Something went wrong on our side." if status >= 500 else "The request failed."
-        body = json.dumps({"error": STATUS_NAMES.get(status, "HTTPError"), "detail": _GENERIC_DETAILS.get(status, fallback)}).encode()
+        body = json.dumps({"error": STATUS_NAMES.get(status, "HTTPError"), "detail": default_detail(status)}).encode()
         kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-type", b"content-length")]
         headers = [*kept, (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})

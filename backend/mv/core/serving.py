@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.responses import FileResponse, MalformedRangeHeader
 from starlette.responses import RangeNotSatisfiable as StarletteRangeNotSatisfiable
 
-from mv.core.errors import MalformedRange, RangeNotSatisfiable
+from mv.core.errors import BadRequest, RangeNotSatisfiable
 
 MEDIA_HEADERS = {"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"}
 
@@ -20,7 +20,7 @@ class MediaFile(FileResponse):
         try:
             return super()._parse_range_header(http_range, file_size)
         except MalformedRangeHeader:
-            raise MalformedRange("The Range header must be bytes=start-end, bytes=start- or bytes=-suffix.") from None
+            raise BadRequest("The Range header must be bytes=start-end, bytes=start- or bytes=-suffix.") from None
         except StarletteRangeNotSatisfiable:
             raise RangeNotSatisfiable(
                 f"The range starts beyond the end of the file ({file_size} bytes).",
