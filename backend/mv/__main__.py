@@ -40,6 +40,7 @@ def main() -> None:
         log_config=None,
         proxy_headers=False,
         http=guarded_protocol(settings),
+        ws="none",
         timeout_keep_alive=settings.mv_keep_alive_timeout,
     )
 
