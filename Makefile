@@ -38,7 +38,12 @@ $(VENV)/.installed: backend/requirements.lock
 	$(VENV)/bin/pip install -q --disable-pip-version-check --require-hashes -r backend/requirements.lock
 	@touch $@
 
-python-deps: $(VENV)/.installed
+# The `encore` command (and `mv`) installed into the venv in place, so `.venv/bin/encore` runs this checkout.
+$(VENV)/.cli-installed: backend/pyproject.toml $(VENV)/.installed
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e $(ROOT)/backend
+	@touch $@
+
+python-deps: $(VENV)/.installed $(VENV)/.cli-installed
 
 deps: system-deps python-deps
 

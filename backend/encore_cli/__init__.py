@@ -1,0 +1,1 @@
+"""The `encore` command: make music videos from the terminal through Encore's HTTP API."""

@@ -1,0 +1,28 @@
+"""Options several commands share, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+Server = Annotated[
+    Optional[str],
+    typer.Option("--server", envvar="ENCORE_SERVER", help="URL of a running Encore to use; without it an embedded Encore runs for this command."),
+]
+ApiKey = Annotated[
+    Optional[str],
+    typer.Option("--api-key", envvar="API_KEY", help="The server's API key (sent as X-API-Key).", show_envvar=True),
+]
+DataDir = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--data-dir",
+        envvar="ENCORE_DATA_DIR",
+        file_okay=False,
+        help="Keep the embedded Encore's media and database here (default: a temporary directory removed afterwards).",
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of text.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Print one line per finished step (instead of progress bars).")]

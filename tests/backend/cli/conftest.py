@@ -1,0 +1,65 @@
+"""Running the installed `encore` command as a real process, against this checkout's code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+ENCORE = Path(sys.executable).parent / "encore"
+CLEARED = ("API_KEY", "REPLICATE_API_TOKEN", "ENCORE_SERVER", "ENCORE_DATA_DIR", "ENCORE_DEBUG")
+
+
+@dataclass
+class Ran:
+    """A finished `encore` process."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        """stdout as the one JSON document it must be."""
+        return json.loads(self.out)
+
+    def one_error_line(self) -> str:
+        """stderr, which must be exactly one line and no traceback."""
+        assert "Traceback" not in self.err + self.out
+        lines = self.err.strip().splitlines()
+        assert len(lines) == 1, self.err
+        return lines[0]
+
+
+Encore = Callable[..., Ran]
+
+
+@pytest.fixture
+def encore(tmp_path: Path) -> Encore:
+    """Run `encore ARGS…` in `tmp_path` (or `cwd`) with a clean environment plus `env`."""
+    assert ENCORE.is_file(), "the `encore` command is not installed in the venv: run `make python-deps`"
+
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> Ran:
+        full = {k: v for k, v in os.environ.items() if k not in CLEARED}
+        full["PYTHONPATH"] = os.pathsep.join([str(ROOT / "backend"), *filter(None, [os.environ.get("PYTHONPATH")])])
+        full["COLUMNS"] = "200"
+        full.update(env or {})
+        done = subprocess.run([str(ENCORE), *args], cwd=cwd or tmp_path, env=full, capture_output=True, text=True, timeout=timeout)
+        return Ran(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+@pytest.fixture
+def text_song(tmp_path: Path) -> Path:
+    """A text file posing as a song."""
+    path = tmp_path / "song.mp3"
+    path.write_text("These are lyrics, not audio.\n" * 50)
+    return path
