@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from mv import __version__
 from mv.assets.repository import AssetRepository
 from mv.core import ffmpeg, handlers
-from mv.core.db import Database
+from mv.core.db import Store
 from mv.core.errors import ErrorBody
 from mv.core.limits import RateLimiter
 from mv.core.logging import configure_logging, get_logger
@@ -57,7 +57,7 @@ def _error_schema(app: FastAPI) -> dict[str, object]:
 def build_services(settings: Settings) -> Services:
     """Create every long-lived service from settings."""
     flavors = FlavorService(FlavorRegistry.load(settings.mv_configs_dir), debug=settings.mv_debug_mode)
-    db = Database(settings.mv_data_dir / "encore.db")
+    store = Store(settings.database_url)
     s3 = (
         S3Mirror(
             bucket=settings.storage_bucket,
@@ -71,11 +71,11 @@ def build_services(settings: Settings) -> Services:
         if settings.storage_bucket
         else None
     )
-    jobs = JobRepository(db)
+    jobs = JobRepository(store)
     services = Services(
         settings=settings,
-        db=db,
-        assets=AssetRepository(db),
+        store=store,
+        assets=AssetRepository(store),
         jobs=jobs,
         runner=JobRunner(jobs, settings.mv_job_concurrency),
         storage=MediaStorage(settings.mv_media_root, s3),
@@ -97,10 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         services.flavors.log_startup()
+        await services.store.open()
         log.info(
             "encore_started",
             provider=settings.default_provider,
             s3=settings.s3_enabled,
+            database=services.store.dialect,
             api_key=settings.api_key is not None,
         )
         resumed = await services.runner.resume()
@@ -112,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await services.runner.shutdown()
             await services.providers.close()
             await services.storage.close()
-            services.db.close()
+            await services.store.close()
 
     app = FastAPI(
         title="Encore",

@@ -41,7 +41,7 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
-    for noisy in ("botocore", "aiobotocore", "urllib3", "httpx", "httpcore", "asyncio"):
+    for noisy in ("botocore", "aiobotocore", "urllib3", "httpx", "httpcore", "asyncio", "sqlalchemy", "alembic", "aiosqlite", "psycopg"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 

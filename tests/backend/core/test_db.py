@@ -1,72 +1,176 @@
-"""The SQLite store: migrations, restarts, concurrency."""
+"""The store on SQLite and PostgreSQL: migrations, restarts, concurrency, shared transactions, URLs."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from structlog.testing import capture_logs
+
 from mv.assets.repository import AssetRepository
-from mv.core.db import MIGRATIONS, Database
+from mv.core.db import Store, metadata
+from mv.core.db.migrate import head
 from mv.core.ids import new_id
+from mv.core.settings import SettingsError, load_settings
 from mv.jobs.repository import JobRepository
+from pg import PostgresServer
 
 
-async def test_migrations_are_versioned_and_idempotent(tmp_path) -> None:
-    db = Database(tmp_path / "encore.db")
-    assert db.schema_version == len(MIGRATIONS)
-    db.migrate()
-    assert db.schema_version == len(MIGRATIONS)
-    db.close()
+async def _revision(store: Store) -> str | None:
+    async with store.read() as conn:
+        return (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one_or_none()
 
 
-async def test_rows_survive_a_restart(tmp_path) -> None:
-    db = Database(tmp_path / "encore.db")
+async def _schema_drift(store: Store) -> list:
+    async with store.read() as conn:
+        return await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
+
+
+async def test_migrations_are_versioned_and_idempotent(database_url: str) -> None:
+    first = Store(database_url)
+    await first.open()
+    assert await _revision(first) == head() == "0003"
+    async with first.read() as conn:
+        tables = set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+    assert {"assets", "jobs", "alembic_version"} <= tables
+    await first.close()
+    again = Store(database_url)
+    with capture_logs() as logs:
+        await again.open()
+    assert [e for e in logs if e["event"] == "database_migrated"] == []
+    assert await _revision(again) == "0003"
+    await again.close()
+
+
+async def test_migrations_build_exactly_the_tables_the_code_uses(store: Store) -> None:
+    assert await _schema_drift(store) == []
+
+
+async def test_rows_survive_a_restart(database_url: str) -> None:
+    store = Store(database_url)
     asset_id = new_id()
-    await AssetRepository(db).insert(asset_id=asset_id, kind="audio", status="succeeded", info={"title": "Song"})
-    job = await JobRepository(db).insert(new_id(), "demo", {"x": 1})
-    db.close()
-    again = Database(tmp_path / "encore.db")
+    await AssetRepository(store).insert(asset_id=asset_id, kind="audio", status="succeeded", info={"title": "Song"})
+    job = await JobRepository(store).insert(new_id(), "demo", {"x": 1})
+    await store.close()
+    again = Store(database_url)
     asset = await AssetRepository(again).get(asset_id)
     assert asset is not None and asset.info["title"] == "Song"
     stored = await JobRepository(again).get(job.id)
     assert stored is not None and stored.request == {"x": 1} and stored.status == "queued"
-    again.close()
+    await again.close()
 
 
-async def test_concurrent_writes_do_not_lose_updates(tmp_path) -> None:
-    db = Database(tmp_path / "encore.db")
-    repo = AssetRepository(db)
+async def test_concurrent_writes_do_not_lose_updates(database_url: str) -> None:
+    store, other = Store(database_url), Store(database_url)
+    repo, other_repo = AssetRepository(store), AssetRepository(other)
     asset_id = new_id()
     await repo.insert(asset_id=asset_id, kind="video", status="queued")
-    await asyncio.gather(*(repo.update(asset_id, info_patch={f"k{i}": i}) for i in range(100)))
+    await asyncio.gather(
+        *(repo.update(asset_id, info_patch={f"k{i}": i}) for i in range(60)),
+        *(other_repo.update(asset_id, info_patch={f"o{i}": i}) for i in range(40)),
+    )
     asset = await repo.get(asset_id)
     assert asset is not None and len(asset.info) == 100
+    jobs, other_jobs = JobRepository(store), JobRepository(other)
+    job = await jobs.insert(new_id(), "demo", {})
+    await asyncio.gather(
+        *(jobs.update(job.id, state_patch={f"s{i}": i}, progress=i / 100) for i in range(50)),
+        *(other_jobs.update(job.id, state_patch={f"t{i}": i}) for i in range(50)),
+    )
+    stored = await jobs.get(job.id)
+    assert stored is not None and len(stored.state) == 100
     ids = [new_id() for _ in range(200)]
     await asyncio.gather(*(repo.insert(asset_id=i, kind="audio", status="queued") for i in ids))
     assert await repo.count("audio") == 200
-    db.close()
+    await store.close()
+    await other.close()
 
 
-def test_processes_starting_together_migrate_once(tmp_path) -> None:
-    for round_ in range(10):
-        path = tmp_path / f"round{round_}" / "encore.db"
+def test_processes_starting_together_migrate_once(engine: str, new_database) -> None:
+    for _ in range(10):
+        url = new_database(engine)
         start = threading.Barrier(6)
         errors: list[Exception] = []
-        opened: list[Database] = []
+        revisions: list[str | None] = []
 
-        def open_database() -> None:
-            start.wait()
+        async def open_store() -> None:
+            store = Store(url)
             try:
-                opened.append(Database(path))
+                start.wait()
+                await store.open()
+                revisions.append(await _revision(store))
+            finally:
+                await store.close()
+
+        def run() -> None:
+            try:
+                asyncio.run(open_store())
             except Exception as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(exc)
 
-        threads = [threading.Thread(target=open_database) for _ in range(6)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        with capture_logs() as logs:
+            threads = [threading.Thread(target=run) for _ in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
         assert errors == []
-        assert {db.schema_version for db in opened} == {len(MIGRATIONS)}
-        for db in opened:
-            db.close()
+        assert revisions == ["0003"] * 6
+        assert len([e for e in logs if e["event"] == "database_migrated"]) == 1
+
+
+class Boom(Exception):
+    """Raised to abandon a transaction."""
+
+
+async def test_writes_in_one_transaction_commit_or_vanish_together(store: Store) -> None:
+    assets, jobs = AssetRepository(store), JobRepository(store)
+    kept_job, kept_asset = new_id(), new_id()
+    async with store.transaction():
+        await jobs.insert(kept_job, "demo", {"n": 1})
+        await assets.insert(asset_id=kept_asset, kind="video", status="queued", job_id=kept_job)
+        assert (await jobs.get(kept_job)) is not None
+    assert (await assets.by_job(kept_job))[0].id == kept_asset
+    lost_job, lost_asset, elsewhere = new_id(), new_id(), new_id()
+    with pytest.raises(Boom):
+        async with store.transaction():
+            await jobs.insert(lost_job, "demo", {})
+            await assets.update(kept_asset, status="running")
+            await assets.insert(asset_id=lost_asset, kind="video", status="queued", job_id=lost_job)
+            other_task = asyncio.create_task(assets.insert(asset_id=elsewhere, kind="audio", status="queued"))
+            raise Boom
+    await other_task
+    assert await jobs.get(lost_job) is None and await assets.get(lost_asset) is None
+    assert (await assets.get(kept_asset)).status == "queued"
+    assert await assets.get(elsewhere) is not None, "another task's write is its own transaction"
+
+
+async def test_the_store_reconnects_after_postgresql_restarts(pg_server: PostgresServer) -> None:
+    url = pg_server.create_database()
+    store = Store(url)
+    try:
+        repo = AssetRepository(store)
+        asset_id = new_id()
+        await repo.insert(asset_id=asset_id, kind="audio", status="queued")
+        await asyncio.to_thread(pg_server.restart, "immediate")
+        assert (await repo.update(asset_id, status="succeeded")).status == "succeeded"
+        assert (await repo.get(asset_id)).status == "succeeded"
+    finally:
+        await store.close()
+        pg_server.drop_database(url)
+
+
+def test_operators_give_plain_urls_and_encore_picks_the_driver(tmp_path) -> None:
+    default = load_settings(_env_file=None, mv_data_dir=tmp_path)
+    assert Store(default.database_url).url.render_as_string() == f"sqlite+aiosqlite:///{tmp_path / 'encore.db'}"
+    for given in ("postgresql://u:p@db.internal:5432/encore", "postgres://u:p@db.internal:5432/encore"):
+        url = Store(load_settings(_env_file=None, mv_database_url=given).database_url).url
+        assert url.drivername == "postgresql+psycopg" and url.host == "db.internal" and url.database == "encore"
+    for refused in ("mysql://u:hunter2@db/encore", "sqlite:///:memory:", "not a url"):
+        with pytest.raises(SettingsError) as info:
+            load_settings(_env_file=None, mv_database_url=refused)
+        assert "MV_DATABASE_URL" in str(info.value) and "hunter2" not in str(info.value)

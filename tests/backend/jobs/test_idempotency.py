@@ -1,8 +1,19 @@
-"""An Idempotency-Key makes a repeated request return the first request's job instead of starting another."""
+"""An Idempotency-Key makes a repeated request return the first request's job instead of starting another (on each engine)."""
 
 from __future__ import annotations
 
 import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from mv.jobs.repository import jobs
+
+
+@pytest.fixture
+async def client(app_client, database_url: str):
+    """An app whose store runs on the engine under test."""
+    return await app_client(mv_database_url=database_url)
 
 
 async def test_repeated_key_returns_the_same_job(client) -> None:
@@ -27,7 +38,8 @@ async def test_concurrent_repeats_start_one_job(client) -> None:
     final = (await client.post("/api/mv/create_scenes?wait=30", json=body, headers=headers)).json()
     assert len(final["scenes"]) == 4
     assert await client.app.state.services.jobs.by_idempotency_key("scenes-attempt-7") is not None
-    rows = await client.app.state.services.db.run(lambda c: c.execute("SELECT COUNT(*) FROM jobs WHERE kind='create_scenes'").fetchone()[0])
+    async with client.app.state.services.store.read() as conn:
+        rows = (await conn.execute(select(func.count()).select_from(jobs).where(jobs.c.kind == "create_scenes"))).scalar_one()
     assert rows == 1
 
 
