@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import Column, Double, Index, Integer, Row, Table, Text, insert, select, text, update
+from sqlalchemy import Column, Double, Index, Integer, Row, Table, Text, func, insert, select, text, update
 
 from mv.core.db import Json, Store, metadata
 from mv.jobs.schemas import Job
@@ -92,3 +92,11 @@ class JobRepository:
         async with self.store.read() as conn:
             rows = (await conn.execute(query)).all()
         return [j for j in map(_to_job, rows) if j is not None]
+
+    async def count(self, kind: str | None = None) -> int:
+        """How many jobs exist (of one kind)."""
+        query = select(func.count()).select_from(jobs)
+        if kind is not None:
+            query = query.where(jobs.c.kind == kind)
+        async with self.store.read() as conn:
+            return int((await conn.execute(query)).scalar_one())

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,6 +23,7 @@ from mv.core.db.migrate import head
 from mv.core.ids import new_id
 from mv.core.settings import SettingsError, load_settings
 from mv.jobs.repository import JobRepository
+from live import ROOT
 from pg import PostgresServer
 
 
@@ -90,37 +97,70 @@ async def test_concurrent_writes_do_not_lose_updates(database_url: str) -> None:
     await other.close()
 
 
-def test_processes_starting_together_migrate_once(engine: str, new_database) -> None:
-    for _ in range(10):
-        url = new_database(engine)
-        start = threading.Barrier(6)
-        errors: list[Exception] = []
-        revisions: list[str | None] = []
+OPENER = """
+import asyncio, json, os, sys, time
+from pathlib import Path
+from sqlalchemy import text
+from structlog.testing import capture_logs
+from mv.core.db import Store
 
-        async def open_store() -> None:
-            store = Store(url)
-            try:
-                start.wait()
-                await store.open()
-                revisions.append(await _revision(store))
-            finally:
-                await store.close()
-
-        def run() -> None:
-            try:
-                asyncio.run(open_store())
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
-                errors.append(exc)
-
+async def open_store(url):
+    store = Store(url)
+    try:
         with capture_logs() as logs:
-            threads = [threading.Thread(target=run) for _ in range(6)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        assert errors == []
-        assert revisions == ["0003"] * 6
-        assert len([e for e in logs if e["event"] == "database_migrated"]) == 1
+            await store.open()
+        async with store.read() as conn:
+            revision = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+        return {"migrated": any(e["event"] == "database_migrated" for e in logs), "revision": revision}
+    finally:
+        await store.close()
+
+work, urls = Path(sys.argv[1]), sys.argv[2:]
+(work / f"ready-{os.getpid()}").touch()
+for round_, url in enumerate(urls):
+    while not (work / f"go-{round_}").exists():
+        time.sleep(0.002)
+    try:
+        result = asyncio.run(open_store(url))
+    except Exception as exc:
+        result = {"error": repr(exc)}
+    print(json.dumps({"round": round_, **result}), flush=True)
+"""
+
+
+def _wait_for(condition, procs: list[subprocess.Popen], what: str, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            for proc in procs:
+                proc.kill()
+            pytest.fail(f"the store openers hung waiting for {what}")
+        time.sleep(0.01)
+
+
+def test_processes_starting_together_migrate_once(engine: str, new_database, tmp_path: Path) -> None:
+    urls = [new_database(engine) for _ in range(6)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "backend")}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", OPENER, str(tmp_path), *urls], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(5)
+    ]
+    _wait_for(lambda: len(list(tmp_path.glob("ready-*"))) == len(procs), procs, "start")
+    lines: list[str] = []
+    readers = [threading.Thread(target=lambda p=p: lines.extend(p.stdout)) for p in procs]
+    for reader in readers:
+        reader.start()
+    for round_ in range(len(urls)):
+        (tmp_path / f"go-{round_}").touch()
+        _wait_for(lambda: sum(f'"round": {round_},' in line for line in list(lines)) == len(procs), procs, f"round {round_}")
+    for proc, reader in zip(procs, readers, strict=True):
+        assert proc.wait(timeout=60) == 0
+        reader.join()
+    results = [json.loads(line) for line in lines]
+    assert [r for r in results if "error" in r] == []
+    assert {r["revision"] for r in results} == {head()}
+    for round_ in range(len(urls)):
+        assert sum(r["migrated"] for r in results if r["round"] == round_) == 1, f"round {round_} migrated more than once"
 
 
 class Boom(Exception):

@@ -5,9 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
-
-from mv.jobs.repository import jobs
 
 
 @pytest.fixture
@@ -38,9 +35,7 @@ async def test_concurrent_repeats_start_one_job(client) -> None:
     final = (await client.post("/api/mv/create_scenes?wait=30", json=body, headers=headers)).json()
     assert len(final["scenes"]) == 4
     assert await client.app.state.services.jobs.by_idempotency_key("scenes-attempt-7") is not None
-    async with client.app.state.services.store.read() as conn:
-        rows = (await conn.execute(select(func.count()).select_from(jobs).where(jobs.c.kind == "create_scenes"))).scalar_one()
-    assert rows == 1
+    assert await client.app.state.services.jobs.count("create_scenes") == 1
 
 
 async def test_bad_keys_are_422(client) -> None:

@@ -39,7 +39,7 @@ async def test_update_sets_json_columns_and_merges_state(store: Store) -> None:
         await repo.update(job.id, colour="red")
 
 
-async def test_unfinished_lists_queued_and_running_oldest_first(store: Store) -> None:
+async def test_unfinished_lists_queued_and_running_oldest_first_and_count_filters_by_kind(store: Store) -> None:
     repo = JobRepository(store)
     made = [await repo.insert(new_id(), "demo", {"n": n}) for n in range(5)]
     await repo.update(made[1].id, status="running")
@@ -47,6 +47,8 @@ async def test_unfinished_lists_queued_and_running_oldest_first(store: Store) ->
     await repo.update(made[3].id, status="failed")
     await repo.update(made[4].id, status="canceled")
     assert [j.id for j in await repo.unfinished()] == [made[0].id, made[1].id]
+    await repo.insert(new_id(), "other", {})
+    assert (await repo.count(), await repo.count("demo"), await repo.count("other"), await repo.count("none")) == (6, 5, 1, 0)
 
 
 async def test_an_idempotency_key_belongs_to_one_job(store: Store) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
@@ -14,12 +18,26 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 LOCK = "encore.migrations"
 """Name of the lock one migrating process holds while others wait."""
 
+_alembic = threading.Lock()
+
 LEGACY_REVISIONS = {1: "0001", 2: "0002"}
 """`PRAGMA user_version` of the hand-written SQLite store Encore used before Alembic, and the revision it equals."""
 
 
 class UnknownSchema(RuntimeError):
     """The database holds a schema this Encore did not make."""
+
+
+@asynccontextmanager
+async def one_at_a_time() -> AsyncIterator[None]:
+    """Alembic keeps its running context in module globals: one migration at a time in this process,
+    whatever thread or event loop asks (taken before any database lock, so it cannot deadlock with one)."""
+    while not _alembic.acquire(blocking=False):
+        await asyncio.sleep(0.01)
+    try:
+        yield
+    finally:
+        _alembic.release()
 
 
 def config(connection: Connection | None = None) -> Config:

@@ -83,7 +83,7 @@ class Store:
                 return
             if self.is_sqlite:
                 await self._enable_wal()
-            async with self.begin(exclusive=migrate.LOCK) as conn:
+            async with migrate.one_at_a_time(), self.begin(exclusive=migrate.LOCK) as conn:
                 before, after = await conn.run_sync(migrate.upgrade_to_head)
             if before != after:
                 log.info("database_migrated", engine=self.dialect, revision_from=before, revision_to=after)
