@@ -63,22 +63,28 @@ backend: deps
 	@echo "Encore API: http://127.0.0.1:$(BACKEND_PORT) (docs at http://127.0.0.1:$(BACKEND_PORT)/docs)"
 	@cd backend && exec $(PY) -m mv
 
-# Start the API and one web app target side by side; Ctrl-C (or either one ending) stops both, quietly.
+# Start the API and the web app side by side. Ctrl-C reaches both and they stop on their own; one held
+# open by a browser's event stream is stopped after a grace period (the web app first, so the API sees
+# its streams close and shuts down cleanly). TERM is passed on; when either ends, the other is stopped.
 define serve_with_api
 	@echo ""; echo "  Encore is starting: open http://127.0.0.1:$(FRONTEND_PORT)/create"; \
 	echo "  API: http://127.0.0.1:$(BACKEND_PORT) (docs at http://127.0.0.1:$(BACKEND_PORT)/docs)"; echo ""
-	@stop() { trap '' INT TERM; kill -TERM $$api $$web 2>/dev/null; wait $$api $$web 2>/dev/null; }; \
-	trap 'stop; exit 0' INT TERM; \
+	@settle() { for _ in $$(seq $$(( $$2 * 10 ))); do kill -0 $$1 2>/dev/null || return 0; sleep 0.1; done; kill -KILL $$1 2>/dev/null; }; \
+	finish() { settle $$web 3; settle $$api 15; wait; } 2>/dev/null; \
+	trap 'finish; exit 0' INT; \
+	trap 'kill -TERM $$web $$api 2>/dev/null; finish; exit 0' TERM; \
 	(cd backend && exec $(PY) -m mv) & api=$$!; \
-	$(MAKE) --no-print-directory $(1) & web=$$!; \
-	wait -n $$api $$web; status=$$?; stop; exit $$status
+	(cd $(FRONTEND_DIR) && exec $(1)) & web=$$!; \
+	wait -n $$api $$web; status=$$?; \
+	kill -TERM $$web $$api 2>/dev/null; finish; \
+	case $$status in 0|130|143) exit 0;; *) exit $$status;; esac
 endef
 
 run: deps frontend-build
-	$(call serve_with_api,frontend-start)
+	$(call serve_with_api,$(FRONTEND_START))
 
 dev: deps frontend-deps
-	$(call serve_with_api,frontend-dev)
+	$(call serve_with_api,$(FRONTEND_DEV))
 
 test-backend: test-deps
 	cd $(ROOT) && $(PY) -m pytest -q -n $(PYTEST_WORKERS) tests/backend

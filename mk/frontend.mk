@@ -8,7 +8,12 @@ FRONTEND_LOCK := $(FRONTEND_DIR)/node_modules/.package-lock.json
 FRONTEND_BUILD_ID := $(FRONTEND_DIR)/.next/BUILD_ID
 # Everything the production build is made from: a newer file than the last build means build again.
 FRONTEND_BUILD_INPUTS := src public package-lock.json next.config.ts postcss.config.mjs tsconfig.json
-FRONTEND_ENV := NEXT_TELEMETRY_DISABLED=1 BACKEND_URL=$${BACKEND_URL:-http://127.0.0.1:$(BACKEND_PORT)}
+FRONTEND_ENV := env NEXT_TELEMETRY_DISABLED=1 BACKEND_URL=$${BACKEND_URL:-http://127.0.0.1:$(BACKEND_PORT)}
+# The two ways to serve the web app, run from FRONTEND_DIR (`make run` and `make dev` start them beside the API).
+FRONTEND_START = $(FRONTEND_ENV) ./node_modules/.bin/next start -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
+FRONTEND_DEV = $(FRONTEND_ENV) ./node_modules/.bin/next dev -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
+# A server stopped by Ctrl-C (130) or TERM (143) ends its target quietly; any other exit is an error.
+STOPPED_QUIETLY := || { code=$$?; [ $$code -eq 130 ] || [ $$code -eq 143 ] || exit $$code; }
 
 .PHONY: frontend-deps frontend-dev frontend-build frontend-rebuild frontend-start frontend-gen-api frontend-typecheck \
         frontend-test-unit frontend-test-e2e frontend-test
@@ -22,7 +27,7 @@ frontend-deps: $(FRONTEND_LOCK)
 
 # Development server with hot reload (make dev).
 frontend-dev: frontend-deps
-	@cd $(FRONTEND_DIR) && $(FRONTEND_ENV) exec ./node_modules/.bin/next dev -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
+	@cd $(FRONTEND_DIR) && $(FRONTEND_DEV) $(STOPPED_QUIETLY)
 
 # Production build, only when a source is newer than the last build (or there is none).
 frontend-build: frontend-deps
@@ -37,7 +42,7 @@ frontend-rebuild: frontend-deps
 
 # Production server (make run): no dev overlay, no per-request log lines.
 frontend-start: frontend-build
-	@cd $(FRONTEND_DIR) && $(FRONTEND_ENV) exec ./node_modules/.bin/next start -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
+	@cd $(FRONTEND_DIR) && $(FRONTEND_START) $(STOPPED_QUIETLY)
 
 # Regenerate src/lib/api/schema.d.ts from frontend/openapi.json (written by the backend).
 frontend-gen-api: frontend-deps
