@@ -43,7 +43,7 @@ def test_the_image_installs_the_runtime_lock_only_and_make_splits_them_the_same_
 
 def test_every_apt_get_waits_for_the_dpkg_lock() -> None:
     makefiles = [ROOT / "Makefile", *sorted((ROOT / "mk").glob("*.mk"))]
-    calls = [line for path in makefiles for line in path.read_text().splitlines() if "apt-get" in line and not line.lstrip().startswith("#")]
+    calls = [line for path in makefiles for line in path.read_text().splitlines() if "apt-get" in line and not line.lstrip().startswith("#") and "echo" not in line]
     assert calls
     for line in calls:
         assert "DPkg::Lock::Timeout=" in line or "$(APT_GET)" in line or "$(APT_INSTALL)" in line, line
