@@ -43,7 +43,7 @@ def tidy(text: str) -> str:
     text = _DANGLING_SEPARATOR.sub("", text)
     text = _DOUBLE_STOP.sub(lambda match: match.group(0)[:-1].rstrip(), text)
     text = _SPACES.sub(" ", text).strip()
-    return _sentence_start(text)
+    return text
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
