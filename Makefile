@@ -63,15 +63,18 @@ backend: deps
 	@echo "Encore API: http://127.0.0.1:$(BACKEND_PORT) (docs at http://127.0.0.1:$(BACKEND_PORT)/docs)"
 	@cd backend && exec $(PY) -m mv
 
-# Start the API and the web app side by side. Ctrl-C reaches both and they stop on their own; one held
-# open by a browser's event stream is stopped after a grace period (the web app first, so the API sees
-# its streams close and shuts down cleanly). TERM is passed on; when either ends, the other is stopped.
+# Start the API and the web app side by side. On Ctrl-C the API stops by itself and the web app is sent
+# TERM (a background job ignores INT); one held open by a browser's event stream is stopped after a grace
+# period, the web app first, so the API sees its streams close and shuts down cleanly. TERM is passed on;
+# when either ends, the other is stopped.
+# Both share MV_PROXY_TOKEN (a fresh one per run unless set), which the API needs to trust the web app's proxy.
 define serve_with_api
 	@echo ""; echo "  Encore is starting: open http://127.0.0.1:$(FRONTEND_PORT)/create"; \
 	echo "  API: http://127.0.0.1:$(BACKEND_PORT) (docs at http://127.0.0.1:$(BACKEND_PORT)/docs)"; echo ""
-	@settle() { for _ in $$(seq $$(( $$2 * 10 ))); do kill -0 $$1 2>/dev/null || return 0; sleep 0.1; done; kill -KILL $$1 2>/dev/null; }; \
+	@export MV_PROXY_TOKEN=$${MV_PROXY_TOKEN:-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \
+	settle() { for _ in $$(seq $$(( $$2 * 10 ))); do kill -0 $$1 2>/dev/null || return 0; sleep 0.1; done; kill -KILL $$1 2>/dev/null; }; \
 	finish() { settle $$web 3; settle $$api 15; wait; } 2>/dev/null; \
-	trap 'finish; exit 0' INT; \
+	trap 'kill -TERM $$web 2>/dev/null; finish; exit 0' INT; \
 	trap 'kill -TERM $$web $$api 2>/dev/null; finish; exit 0' TERM; \
 	(cd backend && exec $(PY) -m mv) & api=$$!; \
 	(cd $(FRONTEND_DIR) && exec $(1)) & web=$$!; \

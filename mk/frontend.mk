@@ -9,9 +9,10 @@ FRONTEND_BUILD_ID := $(FRONTEND_DIR)/.next/BUILD_ID
 # Everything the production build is made from: a newer file than the last build means build again.
 FRONTEND_BUILD_INPUTS := src public package-lock.json next.config.ts postcss.config.mjs tsconfig.json
 FRONTEND_ENV := env NEXT_TELEMETRY_DISABLED=1 BACKEND_URL=$${BACKEND_URL:-http://127.0.0.1:$(BACKEND_PORT)}
-# The two ways to serve the web app, run from FRONTEND_DIR (`make run` and `make dev` start them beside the API).
-FRONTEND_START = $(FRONTEND_ENV) ./node_modules/.bin/next start -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
-FRONTEND_DEV = $(FRONTEND_ENV) ./node_modules/.bin/next dev -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
+# The two ways to serve the web app, run from FRONTEND_DIR (`make run` and `make dev` start them beside the
+# API): server.mjs is Next.js behind a layer that forwards only the real client address.
+FRONTEND_START = $(FRONTEND_ENV) node server.mjs -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
+FRONTEND_DEV = $(FRONTEND_ENV) node server.mjs --dev -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
 # A server stopped by Ctrl-C (130) or TERM (143) ends its target quietly; any other exit is an error.
 STOPPED_QUIETLY := || { code=$$?; [ $$code -eq 130 ] || [ $$code -eq 143 ] || exit $$code; }
 
