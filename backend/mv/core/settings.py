@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     replicate_api_token: SecretStr | None = None
     replicate_base_url: str = "https://api.replicate.com/v1"
     replicate_poll_interval: float = Field(0.5, gt=0, le=60)
+    replicate_timeout: float = Field(30.0, gt=0, le=600)
     mv_debug_mode: bool = False
     mv_log_json: bool = False
     mv_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
