@@ -74,13 +74,18 @@ class JobFollower:
         return self.final
 
 
-def result_of(view: dict[str, Any], what: str) -> dict[str, Any]:
-    """A finished job's result, or `JobFailed` naming `what` failed and why."""
-    if view.get("status") == "succeeded" and isinstance(view.get("result"), dict):
-        return view["result"]
+def failure_of(view: dict[str, Any], what: str) -> JobFailed:
+    """The error of a job that did not succeed, naming `what` failed and the server's reason."""
     error = view.get("error") or {}
     detail = error.get("detail") or f"it ended {view.get('status')}"
-    raise JobFailed(error.get("error") or "JobFailed", f"{what} failed: {detail}")
+    return JobFailed(error.get("error") or "JobFailed", f"{what} failed: {detail}")
+
+
+def result_of(view: dict[str, Any], what: str) -> dict[str, Any]:
+    """A finished job's result, or its `failure_of`."""
+    if view.get("status") == "succeeded" and isinstance(view.get("result"), dict):
+        return view["result"]
+    raise failure_of(view, what)
 
 
 async def finish_all(
@@ -93,7 +98,7 @@ async def finish_all(
         follower = JobFollower(client, list(index_of), lambda view: on_update(index_of[view["id"]], view))
         final = await follower.run()
         if follower.failed is not None:
-            result_of(follower.failed, names[index_of[follower.failed["id"]]])
+            raise failure_of(follower.failed, names[index_of[follower.failed["id"]]])
         for job_id, view in final.items():
             results[index_of[job_id]] = result_of(view, names[index_of[job_id]])
     if any(r is None for r in results):

@@ -87,6 +87,8 @@ def run(argv: Sequence[str]) -> int:
             raise
         output.error(CliError(f"Unexpected {type(exc).__name__}: {exc} (set ENCORE_DEBUG=1 to see where)."))
         return int(Exit.FAILED)
+    if code == Exit.INTERRUPTED:
+        output.error(Interrupted("Interrupted."))
     return code if isinstance(code, int) else 0
 
 

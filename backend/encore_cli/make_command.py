@@ -55,6 +55,7 @@ def make(
     output = Output(json_output)
     fields = {"song": song, "idea": idea, "character": character, "output": str(output_path), "flavor": flavor, "full": full, "lipsync": lipsync}
     spec = build_spec({k: v for k, v in fields.items() if v is not None}, Path.cwd())
-    made = asyncio.run(run_make(spec, Session(server, api_key, data_dir), output, verbose))
-    output.result({"ok": True, **made.as_dict(), "server": server or "embedded"}, summary(made))
+    session = Session(server, api_key, data_dir)
+    made = asyncio.run(run_make(spec, session, output, verbose))
+    output.result({"ok": True, **made.as_dict(), "server": session.where}, summary(made))
     return 0

@@ -10,11 +10,12 @@ from typing import Any
 from encore_cli.errors import UsageProblem
 from encore_cli.timing import MAX_SCENES
 
-# Which optional fields each API operation receives from a spec (only those that are set are sent).
+# Which optional fields each API operation receives from a spec; only those that are set are sent.
+# `aspect_ratio` and `scene_timing` have no option yet: they are set once the server takes them.
 REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
-    "create_scenes": ("config_flavor", "provider"),
-    "generate_character_reference": ("config_flavor", "provider"),
-    "generate_video": ("config_flavor", "provider"),
+    "create_scenes": ("config_flavor", "provider", "scene_timing"),
+    "generate_character_reference": ("config_flavor", "provider", "aspect_ratio"),
+    "generate_video": ("config_flavor", "provider", "aspect_ratio"),
     "lipsync": ("config_flavor", "provider"),
     "stitch_video": (),
 }
@@ -38,6 +39,8 @@ class VideoSpec:
     flavor: str | None = None
     full: bool = False
     lipsync: tuple[int, ...] = ()
+    aspect_ratio: str | None = None
+    scene_timing: str | None = None
 
     @property
     def provider(self) -> str:
@@ -51,7 +54,7 @@ class VideoSpec:
 
     def fields_for(self, operation: str) -> dict[str, Any]:
         """The optional request fields `operation` gets from this spec."""
-        values = {"config_flavor": self.flavor, "provider": self.provider}
+        values = {"config_flavor": self.flavor, "provider": self.provider, "aspect_ratio": self.aspect_ratio, "scene_timing": self.scene_timing}
         return {name: values[name] for name in REQUEST_FIELDS[operation] if values.get(name) is not None}
 
 

@@ -57,29 +57,54 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_the_embedded_server_dies_with_the_command_even_on_sigkill(media: MediaFactory, tmp_path: Path) -> None:
+def _start_make(media: MediaFactory, tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+    """`encore make` with an embedded server, once that server's process exists; returns both."""
     env = {k: v for k, v in os.environ.items() if k not in ("API_KEY", "ENCORE_SERVER")}
     env.update(PYTHONPATH=str(ROOT / "backend"), TMPDIR=str(tmp_path))
     command = subprocess.Popen(
         [str(ENCORE), "make", str(media.tone(16.0)), "--idea", "i", "--character", "c", "-o", str(tmp_path / "v.mp4")],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    servers: list[int] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and command.poll() is None:
+        servers = [pid for pid in _children(command.pid) if b"mv" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")]
+        if servers:
+            return command, servers[0]
+        time.sleep(0.05)
+    command.kill()
+    raise AssertionError("the embedded server never started")
+
+
+def _wait_gone(pid: int) -> bool:
+    deadline = time.monotonic() + 60
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not _alive(pid)
+
+
+def test_the_embedded_server_dies_with_the_command_even_on_sigkill(media: MediaFactory, tmp_path: Path) -> None:
+    command, server = _start_make(media, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while not servers and time.monotonic() < deadline and command.poll() is None:
-            servers = [pid for pid in _children(command.pid) if b"mv" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")]
-            time.sleep(0.05)
-        assert servers, "the embedded server never started"
         command.send_signal(signal.SIGKILL)
         command.wait()
-        deadline = time.monotonic() + 60
-        while _alive(servers[0]) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _alive(servers[0])
+        assert _wait_gone(server)
     finally:
-        if command.poll() is None:
-            command.kill()
-        for pid in servers:
+        for pid in (command.pid, server):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_ctrl_c_stops_the_run_and_its_server_with_one_line(media: MediaFactory, tmp_path: Path) -> None:
+    command, server = _start_make(media, tmp_path)
+    try:
+        command.send_signal(signal.SIGINT)
+        out, err = command.communicate(timeout=60)
+        assert command.returncode == 130
+        assert err.strip() == "encore: Interrupted." and out == ""
+        assert _wait_gone(server)
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        for pid in (command.pid, server):
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
