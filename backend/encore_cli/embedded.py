@@ -65,12 +65,15 @@ class EmbeddedEncore:
         self.process: subprocess.Popen[bytes] | None = None
 
     def _environment(self, port: int, root: Path) -> dict[str, str]:
+        """The caller's environment (and so `.env`, e.g. a Replicate token), but a private, loopback, SQLite Encore."""
         env = {
             **os.environ,
             "BACKEND_PORT": str(port),
             "MV_HOST": "127.0.0.1",
             "MV_DATA_DIR": str(root / "data"),
+            "MV_DATABASE_URL": f"sqlite:///{root / 'data' / 'encore.db'}",
             "MV_MEDIA_ROOT": str(root / "media"),
+            "MV_SERVE_FROM_S3": "false",
             "MV_PROVIDER": "local",
             "API_KEY": self.api_key,
             "MV_RATE_LIMIT_PER_MINUTE": "100000",

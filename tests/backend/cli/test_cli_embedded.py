@@ -19,6 +19,8 @@ from media import MediaFactory
 
 async def test_the_embedded_server_listens_on_loopback_with_its_own_key_and_cleans_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    for name, value in {"MV_DATABASE_URL": "postgresql://nobody@127.0.0.1:9/encore", "MV_HOST": "0.0.0.0", "API_KEY": "the-users-key"}.items():
+        monkeypatch.setenv(name, value)  # the caller's own server settings do not leak into the private one
     embedded = EmbeddedEncore()
     try:
         url = await embedded.start()
@@ -26,12 +28,14 @@ async def test_the_embedded_server_listens_on_loopback_with_its_own_key_and_clea
             without = await http.get("/api/mv/get_config_flavors")
             wrong = await http.get("/api/mv/get_config_flavors", headers={"X-API-Key": "guess"})
             right = await http.get("/api/mv/get_config_flavors", headers={"X-API-Key": embedded.api_key})
+            users = await http.get("/api/mv/get_config_flavors", headers={"X-API-Key": "the-users-key"})
         root = embedded.root
+        assert root is not None and (root / "data" / "encore.db").is_file()
     finally:
         await embedded.stop()
 
     assert url.startswith("http://127.0.0.1:")
-    assert (without.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
+    assert (without.status_code, wrong.status_code, users.status_code, right.status_code) == (401, 401, 401, 200)
     assert len(embedded.api_key) >= 32
     assert root is not None and root.parent == tmp_path and not root.exists()
 
