@@ -74,7 +74,8 @@ def run(argv: Sequence[str]) -> int:
         return int(exc.exit_code)
     except ParserUsageError as exc:
         problem = UsageProblem(exc.format_message())  # type: ignore[attr-defined]
-        output.error(problem)
+        if problem.detail.strip():  # empty when the help was shown for a bare `encore`
+            output.error(problem)
         return int(problem.exit_code)
     except ParserError as exc:
         output.error(UsageProblem(exc.format_message()))  # type: ignore[attr-defined]

@@ -113,7 +113,9 @@ def test_full_without_a_replicate_token_is_refused(encore: Encore, media: MediaF
     assert "REPLICATE_API_TOKEN" in ran.one_error_line()
 
 
-def test_help_and_version_exit_0(encore: Encore) -> None:
+def test_help_and_version_exit_0_and_a_bare_encore_shows_the_help(encore: Encore) -> None:
+    bare = encore()
+    assert bare.code == 2 and "Usage: encore" in bare.out + bare.err and "encore: " not in bare.err
     assert encore("--help").code == 0
     assert "--lipsync" in encore("make", "--help").out
     version = encore("--version")
