@@ -31,7 +31,7 @@ log = get_logger(__name__)
 KIND = "generate_character_reference"
 MAX_UPLOAD_BYTES = 10 * 2**20
 MAX_SIDE = 2048
-MAX_PIXELS = 4096
+MAX_UPLOAD_SIDE = 4096
 """Uploads wider or taller than this are refused from their header, before any decoder runs."""
 
 
@@ -129,8 +129,8 @@ async def upload(services: Services, content_type: str | None, content_length: s
         header = await asyncio.to_thread(read_header, raw)
         if header is None:
             raise UnsupportedMediaType(NOT_AN_IMAGE)
-        if header.width > MAX_PIXELS or header.height > MAX_PIXELS:
-            raise ImageTooLarge(f"The image is {header.width} × {header.height} pixels; the largest accepted is {MAX_PIXELS} × {MAX_PIXELS}.")
+        if header.width > MAX_UPLOAD_SIDE or header.height > MAX_UPLOAD_SIDE:
+            raise ImageTooLarge(f"The image is {header.width} × {header.height} pixels; the largest accepted is {MAX_UPLOAD_SIDE} × {MAX_UPLOAD_SIDE}.")
         try:
             info = await ffmpeg.probe(raw, ffmpeg.IMAGE_FORMATS)
         except ffmpeg.MediaError:
