@@ -48,7 +48,8 @@ backend: deps
 
 run: deps frontend-deps
 	@echo ""; echo "  Encore is starting: open http://127.0.0.1:$(FRONTEND_PORT)/create"; echo ""
-	@trap 'kill 0' INT TERM EXIT; \
+	@export MV_PROXY_TOKEN=$${MV_PROXY_TOKEN:-$$($(PY) -c 'import secrets; print(secrets.token_hex(16))')}; \
+	trap 'kill 0' INT TERM EXIT; \
 	(cd backend && $(PY) -m mv) & \
 	$(MAKE) --no-print-directory frontend-dev & \
 	wait

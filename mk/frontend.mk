@@ -16,10 +16,11 @@ $(FRONTEND_LOCK): $(FRONTEND_DIR)/package-lock.json
 
 frontend-deps: $(FRONTEND_LOCK)
 
+# The app is served by server.mjs (Next.js behind a layer that forwards only the real client address).
 frontend-dev: frontend-deps
 	cd $(FRONTEND_DIR) && NEXT_TELEMETRY_DISABLED=1 \
 		BACKEND_URL=$${BACKEND_URL:-http://127.0.0.1:$(BACKEND_PORT)} \
-		./node_modules/.bin/next dev -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
+		node server.mjs --dev -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
 
 frontend-build: frontend-deps
 	cd $(FRONTEND_DIR) && NEXT_TELEMETRY_DISABLED=1 ./node_modules/.bin/next build
@@ -27,7 +28,7 @@ frontend-build: frontend-deps
 frontend-start: frontend-build
 	cd $(FRONTEND_DIR) && NEXT_TELEMETRY_DISABLED=1 \
 		BACKEND_URL=$${BACKEND_URL:-http://127.0.0.1:$(BACKEND_PORT)} \
-		./node_modules/.bin/next start -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
+		node server.mjs -p $(FRONTEND_PORT) -H $(FRONTEND_HOST)
 
 # Regenerate src/lib/api/schema.d.ts from frontend/openapi.json (written by the backend).
 frontend-gen-api: frontend-deps

@@ -1,5 +1,6 @@
 /** Starts the real backend (offline provider) and the built Next server on loopback, plus headless Chromium. */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -117,6 +118,8 @@ export async function startHarness(): Promise<Harness> {
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const baseUrl = `http://127.0.0.1:${frontendPort}`;
   const children: ChildProcess[] = [];
+  // Proves to the API that a request came through the web app's proxy, so its X-Forwarded-For counts.
+  const proxyToken = randomBytes(16).toString("hex");
 
   const backendEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -124,6 +127,7 @@ export async function startHarness(): Promise<Harness> {
     MV_DATA_DIR: path.join(workDir, "data"),
     MV_MEDIA_ROOT: mediaDir,
     API_KEY: E2E_API_KEY,
+    MV_PROXY_TOKEN: proxyToken,
     BACKEND_PORT: String(backendPort),
     PYTHONUNBUFFERED: "1",
   };
@@ -144,9 +148,12 @@ export async function startHarness(): Promise<Harness> {
     ensureBuild();
     const next = startLogged(
       "next",
-      path.join(FRONTEND_DIR, "node_modules", ".bin", "next"),
-      ["start", "-p", String(frontendPort), "-H", "127.0.0.1"],
-      { cwd: FRONTEND_DIR, env: { ...process.env, BACKEND_URL: backendUrl, API_KEY: E2E_API_KEY, NEXT_TELEMETRY_DISABLED: "1" } },
+      process.execPath,
+      [path.join(FRONTEND_DIR, "server.mjs"), "-p", String(frontendPort), "-H", "127.0.0.1"],
+      {
+        cwd: FRONTEND_DIR,
+        env: { ...process.env, BACKEND_URL: backendUrl, API_KEY: E2E_API_KEY, MV_PROXY_TOKEN: proxyToken, NEXT_TELEMETRY_DISABLED: "1" },
+      },
     );
     children.push(next);
     await waitFor(`${backendUrl}/healthz`, "backend", backend, 60_000);

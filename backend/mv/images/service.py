@@ -9,13 +9,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from mv.assets.service import require_one, served_from_s3
 from mv.assets.schemas import Asset
 from mv.core import ffmpeg
 from mv.core.errors import EncoreError, UnsupportedMediaType
 from mv.core.ids import new_id
+from mv.core.serving import media_file
 from mv.core.logging import get_logger
 from mv.deps import Services
 from mv.flavors.schemas import ImageParams, ImagePrompts
@@ -158,7 +159,7 @@ async def serve(services: Services, image_id: str) -> Response:
     url = await served_from_s3(services, asset)
     if url:
         return RedirectResponse(url, status_code=307)
-    return FileResponse(services.storage.path(asset.storage_key or ""), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+    return media_file(services.storage.path(asset.storage_key or ""), "image/png")
 
 
 def setup(services: Services) -> None:

@@ -7,7 +7,7 @@ import time
 from functools import partial
 from typing import Any
 
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from mv.assets.service import lookup, require_one, served_from_s3
 from mv.assets.schemas import Asset
@@ -15,6 +15,7 @@ from mv.audio.service import cut_segment
 from mv.core.errors import EncoreError, InternalError, NotFound
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
+from mv.core.serving import media_file
 from mv.deps import Services
 from mv.flavors.schemas import VideoParams
 from mv.jobs.runner import JobContext
@@ -26,7 +27,6 @@ from mv.videos.schemas import GenerateVideoRequest
 log = get_logger(__name__)
 
 KIND = "generate_video"
-CACHING = {"Cache-Control": "private, max-age=3600"}
 
 
 async def video_url(services: Services, asset: Asset) -> str:
@@ -137,7 +137,7 @@ async def serve(services: Services, video_id: str) -> Response:
     url = await served_from_s3(services, asset)
     if url:
         return RedirectResponse(url, status_code=307)
-    return FileResponse(services.storage.path(asset.storage_key or ""), media_type="video/mp4", headers=CACHING)
+    return media_file(services.storage.path(asset.storage_key or ""), "video/mp4")
 
 
 async def serve_poster(services: Services, video_id: str) -> Response:
@@ -149,7 +149,7 @@ async def serve_poster(services: Services, video_id: str) -> Response:
         url = await services.storage.presigned_url(asset.info["poster_s3_key"])
         if url:
             return RedirectResponse(url, status_code=307)
-    return FileResponse(services.storage.path(poster_key(asset.id)), media_type="image/jpeg", headers=CACHING)
+    return media_file(services.storage.path(poster_key(asset.id)), "image/jpeg")
 
 
 def setup(services: Services) -> None:

@@ -67,6 +67,8 @@ describe("watchJob over the event stream", () => {
     expect(polls.sort()).toEqual([ID, OTHER].sort());
     await tick(10);
     expect(FakeSource.opened.at(-1)!.closed).toBe(true);
+    // The API refuses a stream that names no job; none is ever opened, even once every job is done.
+    expect(FakeSource.opened.every((s) => /[?&]ids=[0-9a-f-]{36}/.test(s.url))).toBe(true);
   });
 
   it("keeps polling when the stream is not delivering", async () => {
