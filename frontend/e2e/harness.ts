@@ -11,7 +11,10 @@ import { chromium, type Browser } from "playwright-core";
 export const FRONTEND_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ROOT_DIR = path.resolve(FRONTEND_DIR, "..");
 export const ARTIFACTS_DIR = path.join(FRONTEND_DIR, "e2e", ".artifacts");
-export const SCREENSHOTS_DIR = path.join(ROOT_DIR, "docs", "screenshots");
+/** Test screenshots stay in the ignored artifacts folder; `make screenshots` points this at docs/screenshots. */
+export const SCREENSHOTS_DIR = process.env.E2E_SCREENSHOTS_DIR
+  ? path.resolve(process.env.E2E_SCREENSHOTS_DIR)
+  : path.join(ARTIFACTS_DIR, "screenshots");
 /** The key the Next server adds server-side; the browser must never see it. */
 export const E2E_API_KEY = "e2e-key-not-for-browsers";
 
@@ -208,7 +211,7 @@ export function makeCharacterImage(dir: string): string {
   return file;
 }
 
-/** Save a page screenshot as a small 8-bit PNG under docs/screenshots. */
+/** Save a page screenshot as a small 8-bit PNG under SCREENSHOTS_DIR. */
 export async function saveScreenshot(page: import("playwright-core").Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const raw = path.join(ARTIFACTS_DIR, `${name}.raw.png`);

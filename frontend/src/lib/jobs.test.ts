@@ -94,4 +94,24 @@ describe("watchJob over the event stream", () => {
     controller.abort();
     expect(await pending).toBeNull();
   });
+
+  it("reports a finished job once when the event stream and the poll both deliver it", async () => {
+    const stream = streamWithFakes();
+    let release: (() => void) | null = null;
+    const fetch = (id: string) =>
+      new Promise<Job>((resolve) => {
+        release = () => resolve(job(id, "succeeded", 3, 1));
+      });
+    const updates: string[] = [];
+    const pending = watchJob(ID, (j) => updates.push(j.status), undefined, { stream, fetch, intervalMs: 10_000 });
+    await tick(10);
+    const source = FakeSource.opened.at(-1)!;
+    source.onopen?.();
+    source.emit(job(ID, "succeeded", 3, 1));
+    release!();
+    expect((await pending)?.status).toBe("succeeded");
+    await tick(10);
+    source.emit(job(ID, "succeeded", 3, 1));
+    expect(updates).toEqual(["succeeded"]);
+  });
 });
