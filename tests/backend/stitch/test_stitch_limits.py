@@ -22,14 +22,14 @@ async def test_stitch_is_rate_limited_like_generation(app_client: Any, media: Me
 async def test_two_hundred_copies_of_one_clip_are_422_before_any_job(client: Any, media: MediaFactory) -> None:
     services = services_of(client)
     clip = await add_video(services, media.video(8.0))
-    before = (await services.assets.count("video"), await services.db.run(lambda c: c.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]))
+    before = (await services.assets.count("video"), await services.jobs.count())
     response = await client.post("/api/mv/stitch_video?wait=30", json={"video_ids": [clip] * 200})
     assert response.status_code == 422, response.text
     assert response.json() == {
         "error": "StitchTooLong",
         "detail": "The clips add up to 1600 s; one stitch may hold at most 908 s (the longest song allowed plus one clip).",
     }
-    after = (await services.assets.count("video"), await services.db.run(lambda c: c.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]))
+    after = (await services.assets.count("video"), await services.jobs.count())
     assert after == before, "no output asset and no job"
     assert not list((services.storage.root / "jobs").glob("*/video.mp4"))[1:], "only the input clip is stored"
 
