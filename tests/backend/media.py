@@ -66,6 +66,35 @@ class MediaFactory:
             run("-f", "lavfi", "-i", f"testsrc2=size={size}:duration=1", "-frames:v", "1", str(path))
         return path
 
+    def long_mp3(self, seconds: int) -> Path:
+        """A long CBR mp3 without a length header, made by repeating ten seconds of frames (fast to build)."""
+        path, done = self._cached(f"long_{seconds}.mp3")
+        if not done:
+            piece = self.root / "long_piece.mp3"
+            run("-f", "lavfi", "-i", "sine=frequency=330:duration=10:sample_rate=44100", "-ac", "2",
+                "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-id3v2_version", "0", str(piece))
+            path.write_bytes(piece.read_bytes() * (seconds // 10))
+        return path
+
+    def understated_mp3(self, *, holds: float = 2400.0, claims: float = 7.0) -> Path:
+        """A CBR mp3 whose Info header claims `claims` seconds while its frames hold `holds` seconds of audio."""
+        path, done = self._cached(f"understated_{holds:g}_{claims:g}.mp3")
+        if not done:
+            piece = self.root / "understated_piece.mp3"
+            run("-f", "lavfi", "-i", "sine=frequency=440:duration=10:sample_rate=44100", "-ac", "1",
+                "-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "0", str(piece))
+            data = piece.read_bytes()
+            assert data[:2] == b"\xff\xfb", "an MPEG-1 Layer III frame first"
+            length = 144000 * 64 // 44100 + ((data[2] >> 1) & 1)
+            info = bytearray(data[:length])
+            tag = info.index(b"Info")
+            flags = int.from_bytes(info[tag + 4:tag + 8], "big")
+            assert flags & 3 == 3, "frame and byte counts present"
+            info[tag + 8:tag + 12] = round(claims * 44100 / 1152).to_bytes(4, "big")
+            info[tag + 12:tag + 16] = bytes(4)  # no byte count, so nothing contradicts the frame count
+            path.write_bytes(bytes(info) + data[length:] * round(holds / 10))
+        return path
+
     def text(self, content: str, name: str) -> Path:
         """A non-media file under a media-looking name."""
         path = self.root / name

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from array import array
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ CANONICAL_FORMATS = "mp3"
 MP3_RATES = (32000, 44100, 48000)
 DEFAULT_BITRATE_K = 192
 PEAK_COUNT = 400
+PEAK_RATE = 8000
 SEGMENT_CODECS: dict[str, list[str]] = {
     "wav": ["-c:a", "pcm_s16le", "-f", "wav"],
     "mp3": ["-c:a", "libmp3lame", "-b:a", f"{DEFAULT_BITRATE_K}k", "-f", "mp3"],
@@ -109,9 +109,12 @@ def canonical_args(probe: AudioProbe, *, bitrate_k: int = DEFAULT_BITRATE_K) -> 
             "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
 
 
-async def make_canonical(source: Path, target: Path, probe: AudioProbe, *, formats: str = AUDIO_FORMATS, bitrate_k: int = DEFAULT_BITRATE_K) -> None:
-    """Write the canonical playable mp3 for a probed source."""
-    await ffmpeg.ffmpeg([*ffmpeg.local_input(source, formats), *canonical_args(probe, bitrate_k=bitrate_k), str(target)])
+async def make_canonical(
+    source: Path, target: Path, probe: AudioProbe, *, formats: str = AUDIO_FORMATS, bitrate_k: int = DEFAULT_BITRATE_K, max_seconds: float | None = None
+) -> None:
+    """Write the canonical playable mp3 for a probed source, cut at `max_seconds` of decoded audio whatever its header says."""
+    cut = ["-t", f"{max_seconds:.3f}"] if max_seconds is not None else []
+    await ffmpeg.ffmpeg([*ffmpeg.local_input(source, formats), *canonical_args(probe, bitrate_k=bitrate_k), *cut, str(target)])
 
 
 async def render_segment(source: Path, target: Path, *, start: float, length: float | None, fmt: str, pad_to: float | None = None) -> None:
@@ -129,16 +132,10 @@ async def render_segment(source: Path, target: Path, *, start: float, length: fl
     await ffmpeg.ffmpeg([*args, *SEGMENT_CODECS[fmt], str(target)])
 
 
-async def waveform_peaks(path: Path, count: int = PEAK_COUNT) -> list[float]:
-    """`count` peak amplitudes in 0..1 across the track, for drawing it."""
-    pcm = await ffmpeg.decode_pcm(path, CANONICAL_FORMATS, rate=8000)
-    samples = array("h")
-    samples.frombytes(pcm[: len(pcm) // 2 * 2])
-    if sys.byteorder != "little":
-        samples.byteswap()
-    total = len(samples)
-    peaks = []
-    for i in range(count):
-        chunk = samples[total * i // count : total * (i + 1) // count]
-        peaks.append(round(max(max(chunk), -min(chunk)) / 32768, 4) if chunk else 0.0)
-    return peaks
+async def waveform_peaks(path: Path, duration: float, count: int = PEAK_COUNT) -> list[float]:
+    """`count` peak amplitudes in 0..1 across the track, for drawing it; computed inside ffmpeg at a low sample rate."""
+    window = max(1, math.ceil(max(duration, 0.0) * PEAK_RATE / count))
+    levels = await ffmpeg.peak_levels(path, CANONICAL_FORMATS, window=window, rate=PEAK_RATE)
+    if len(levels) > count:
+        levels = [*levels[: count - 1], max(levels[count - 1 :])]
+    return [round(v, 4) for v in levels] + [0.0] * (count - len(levels))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import unicodedata
@@ -9,13 +10,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from mv.assets.service import served_from_s3
+from mv.assets.service import require_one, served_from_s3
 from mv.assets.schemas import Asset
 from mv.audio import fasttrim
 from mv.audio.media import SEGMENT_CODECS, AudioProbe, make_canonical, probe_audio, render_segment, waveform_peaks
 from mv.audio.schemas import AudioAsset, AudioInfo, TrimResponse
-from mv.audio.upload import receive_file
-from mv.core.errors import BadRequest, NotFound, PayloadTooLarge
+from mv.media.upload import receive_file
+from mv.core.errors import BadRequest, PayloadTooLarge
 from mv.core.ffmpeg import AUDIO_FORMATS
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
@@ -24,6 +25,7 @@ from mv.deps import Services
 log = get_logger(__name__)
 
 MAX_TITLE = 200
+CUT_MARGIN = 1.0
 
 
 def audio_key(audio_id: str) -> str:
@@ -53,17 +55,9 @@ def title_from_filename(filename: str | None) -> str | None:
     return stem or None
 
 
-async def ready_audio(services: Services, audio_id: str) -> Asset:
-    """The ready audio asset with this id; NotFound otherwise."""
-    asset = await services.assets.get(str(audio_id))
-    if asset is None or asset.kind != "audio" or not asset.ready or not services.storage.exists(asset.storage_key or ""):
-        raise NotFound("No audio has that id.")
-    return asset
-
-
 async def audio_path(services: Services, audio_id: str) -> Path:
-    """The local file of a ready audio asset; NotFound otherwise."""
-    asset = await ready_audio(services, audio_id)
+    """The local file of a ready audio asset: 404 unknown, 409 unfinished or failed."""
+    asset = await require_one(services, "audio", audio_id)
     return services.storage.path(asset.storage_key)  # type: ignore[arg-type]
 
 
@@ -78,7 +72,7 @@ async def cut_segment(services: Services, audio_id: str, start: float, end: floa
     """Write the song's `[start, end)` into `workdir` (sample-accurate; past the track's end is silence)."""
     if fmt not in SEGMENT_CODECS:
         raise ValueError(f"unsupported segment format {fmt!r}")
-    asset = await ready_audio(services, audio_id)
+    asset = await require_one(services, "audio", audio_id)
     duration = float(asset.info.get("duration") or 0)
     _check_start(start, duration)
     if end is not None and (not math.isfinite(end) or end <= start):
@@ -89,6 +83,10 @@ async def cut_segment(services: Services, audio_id: str, start: float, end: floa
     length = None if end is None else min(end, duration) - start
     await render_segment(source, target, start=start, length=length, fmt=fmt, pad_to=pad_to)
     return target
+
+
+def _too_long(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"The audio is longer than the limit of {limit // 60} min {limit % 60:02d} s.")
 
 
 def _info_for(probe: AudioProbe, path: Path) -> dict[str, Any]:
@@ -134,18 +132,26 @@ async def store_audio(
     job_id: str | None = None,
     bitrate_k: int = 192,
 ) -> tuple[Asset, str | None]:
-    """Make the canonical mp3 of a probed source, publish it, record the asset and mirror it."""
-    if probe.duration > services.settings.mv_max_audio_seconds:
-        limit = services.settings.mv_max_audio_seconds
-        raise PayloadTooLarge(f"The audio is longer than the limit of {limit // 60} min {limit % 60:02d} s.")
+    """Make the canonical mp3 of a probed source, publish it, record the asset and mirror it.
+
+    The length limit holds for the decoded audio, not the header: the canonical file is cut just past the limit,
+    and a source that filled it is refused before anything is stored.
+    """
+    limit = services.settings.mv_max_audio_seconds
+    if probe.duration > limit:
+        raise _too_long(limit)
     produced = workdir / "canonical.mp3"
-    await make_canonical(source, produced, probe, bitrate_k=bitrate_k)
+    await make_canonical(source, produced, probe, bitrate_k=bitrate_k, max_seconds=limit + CUT_MARGIN)
     canonical = await probe_audio(produced, "mp3")
+    measured = await asyncio.to_thread(_info_for, canonical, produced)
+    if measured["duration"] > limit:
+        log.warning("audio_header_understated_length", audio_id=audio_id, header_seconds=round(probe.duration, 3), limit=limit)
+        raise _too_long(limit)
     key = audio_key(audio_id)
-    path = services.storage.publish(produced, key)
+    services.storage.publish(produced, key)
     document = {
         **info,
-        **_info_for(canonical, path),
+        **measured,
         "title": title,
         "source_format": probe.format,
         "source_codec": probe.codec,
@@ -184,11 +190,11 @@ async def upload(services: Services, content_type: str | None, content_length: s
 
 async def audio_info(services: Services, audio_id: str) -> AudioInfo:
     """Describe an audio asset, computing its waveform peaks once."""
-    asset = await ready_audio(services, audio_id)
+    asset = await require_one(services, "audio", audio_id)
     info = asset.info
     peaks = info.get("peaks")
     if not isinstance(peaks, list):
-        peaks = await waveform_peaks(services.storage.path(asset.storage_key))  # type: ignore[arg-type]
+        peaks = await waveform_peaks(services.storage.path(asset.storage_key), float(info.get("duration") or 0))  # type: ignore[arg-type]
         await services.assets.update(asset.id, info_patch={"peaks": peaks})
     return AudioInfo(
         audio_id=asset.id,
@@ -207,7 +213,7 @@ async def audio_info(services: Services, audio_id: str) -> AudioInfo:
 
 async def trim(services: Services, audio_id: str, start_at: int) -> TrimResponse:
     """A new audio asset holding the track from `start_at` seconds to its end; the original is untouched."""
-    original = await ready_audio(services, audio_id)
+    original = await require_one(services, "audio", audio_id)
     duration = float(original.info.get("duration") or 0)
     if start_at >= duration:
         raise BadRequest(f"start_at ({start_at} s) must be less than the track's length, which is {duration:.2f} s.")
@@ -252,5 +258,5 @@ async def trim(services: Services, audio_id: str, start_at: int) -> TrimResponse
 
 async def serving_target(services: Services, audio_id: str) -> tuple[Path, str | None]:
     """The local file to stream, and a presigned URL when S3 serving is on and a copy exists."""
-    asset = await ready_audio(services, audio_id)
+    asset = await require_one(services, "audio", audio_id)
     return services.storage.path(asset.storage_key), await served_from_s3(services, asset)  # type: ignore[arg-type]

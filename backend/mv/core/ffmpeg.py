@@ -43,6 +43,10 @@ class Limits:
 
 
 PROBE_CONCURRENCY = 4
+FOREGROUND = "ffmpeg"
+BACKGROUND = "background"
+"""Gate for work nobody waits for (preparing caches): one run at a time, at the lowest priority."""
+NICENESS = {BACKGROUND: 19}
 _limits = Limits()
 _gates: dict[str, asyncio.Semaphore] = {}
 
@@ -55,9 +59,10 @@ def configure(limits: Limits) -> None:
 
 
 def _gate(kind: str) -> asyncio.Semaphore:
-    """Bounded concurrency per kind of work: heavy ffmpeg runs, and quick probes."""
+    """Bounded concurrency per kind of work: heavy ffmpeg runs, quick probes, and background work in its own slot."""
     if kind not in _gates:
-        _gates[kind] = asyncio.Semaphore(_limits.concurrency if kind == "ffmpeg" else PROBE_CONCURRENCY)
+        sizes = {FOREGROUND: _limits.concurrency, BACKGROUND: 1}
+        _gates[kind] = asyncio.Semaphore(sizes.get(kind, PROBE_CONCURRENCY))
     return _gates[kind]
 
 
@@ -73,10 +78,10 @@ _PROCESSES = ThreadPoolExecutor(max_workers=64, thread_name_prefix="media")
 """Media tools are started and awaited from these threads: forking under load never stalls the event loop."""
 
 
-def _start(argv: list[str]) -> subprocess.Popen[bytes]:
+def _start(argv: list[str], niceness: int = 10) -> subprocess.Popen[bytes]:
     """Start a tool niced, in its own process group but the server's session, where nice takes effect."""
     return subprocess.Popen(
-        ["nice", "-n", "10", *argv],
+        ["nice", "-n", str(niceness), *argv],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -96,7 +101,7 @@ async def _run(argv: list[str], timeout: float | None, gate: str) -> bytes:
     loop = asyncio.get_running_loop()
 
     async def go() -> bytes:
-        proc = await loop.run_in_executor(_PROCESSES, _start, argv)
+        proc = await loop.run_in_executor(_PROCESSES, _start, argv, NICENESS.get(gate, 10))
         try:
             out, err = await asyncio.wait_for(loop.run_in_executor(_PROCESSES, proc.communicate), limit)
         except (asyncio.TimeoutError, asyncio.CancelledError):
@@ -117,10 +122,10 @@ async def _run(argv: list[str], timeout: float | None, gate: str) -> bytes:
         raise MediaTimeout("Media processing took too long and was stopped.") from None
 
 
-async def ffmpeg(args: list[str], *, timeout: float | None = None) -> None:
-    """Run ffmpeg with safe defaults; outputs must be server-owned paths."""
+async def ffmpeg(args: list[str], *, timeout: float | None = None, gate: str = FOREGROUND) -> None:
+    """Run ffmpeg with safe defaults; outputs must be server-owned paths. `gate=BACKGROUND` for work nobody waits for."""
     argv = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args]
-    await _run(argv, timeout, "ffmpeg")
+    await _run(argv, timeout, gate)
 
 
 async def probe(path: Path, formats: str, *, timeout: float = 30.0) -> dict[str, Any]:
@@ -139,8 +144,23 @@ async def probe(path: Path, formats: str, *, timeout: float = 30.0) -> dict[str,
     return data
 
 
-async def decode_pcm(path: Path, formats: str, *, rate: int = 8000, timeout: float | None = None) -> bytes:
-    """Decode a local file to mono signed 16-bit PCM on stdout."""
+async def peak_levels(path: Path, formats: str, *, window: int, rate: int = 8000, timeout: float | None = None) -> list[float]:
+    """Peak amplitude (0..1) of every `window` samples of the file decoded to mono at `rate`, computed inside ffmpeg."""
+    graph = (
+        f"aresample={rate},aformat=sample_fmts=flt:channel_layouts=mono,asetnsamples=n={window}:p=0,"
+        "astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=Peak_level,"
+        "ametadata=mode=print:key=lavfi.astats.Overall.Peak_level:file=-"
+    )
     argv = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", *local_input(path, formats),
-            "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"]
-    return await _run(argv, timeout, "ffmpeg")
+            "-map", "0:a:0", "-vn", "-af", graph, "-f", "null", "-"]
+    out = await _run(argv, timeout, FOREGROUND)
+    return [_linear(line.split("=", 1)[1]) for line in out.decode("ascii", "replace").splitlines() if line.startswith("lavfi.astats.")]
+
+
+def _linear(decibels: str) -> float:
+    """dBFS as a 0..1 amplitude; silence (-inf) and anything unreadable are 0."""
+    try:
+        value = 10 ** (float(decibels) / 20)
+    except (ValueError, OverflowError):
+        return 0.0
+    return min(1.0, value) if value == value else 0.0

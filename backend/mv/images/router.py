@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from mv.jobs.service import IDEMPOTENT
@@ -32,21 +32,34 @@ async def generate_character_reference(
     return await answer(services.runner, job, services.settings.mv_default_wait if wait is None else wait)
 
 
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"],
+            "properties": {"file": {"type": "string", "format": "binary", "description": "A PNG, JPEG or WebP image, at most 4096 × 4096."}},
+        }}},
+    }
+}
+
+
 @router.post(
     "/upload_character_reference",
     response_model=CharacterImages,
-    responses={413: {"model": ErrorBody}, 415: {"model": ErrorBody}},
-    summary="Upload a character reference image (PNG, JPEG or WebP, up to 10 MB)",
+    responses={code: {"model": ErrorBody} for code in (400, 413, 415, 422)},
+    openapi_extra=UPLOAD_BODY,
+    summary="Upload a character reference image (PNG, JPEG or WebP, up to 10 MB and 4096 × 4096)",
 )
-async def upload_character_reference(services: ServicesDep, file: UploadFile = File(...)) -> CharacterImages:
-    """Store the image as a PNG character reference."""
-    return CharacterImages.model_validate(await service.upload(services, file))
+async def upload_character_reference(request: Request, services: ServicesDep) -> CharacterImages:
+    """Stream the multipart field `file` to disk under the size cap, check its size from its header, store it as a PNG."""
+    result = await service.upload(services, request.headers.get("content-type"), request.headers.get("content-length"), request.stream())
+    return CharacterImages.model_validate(result)
 
 
 @router.get(
     "/get_character_reference/{image_id}",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}, 307: {"description": "Redirect to a presigned copy"}, 404: {"model": ErrorBody}},
+    responses={200: {"content": {"image/png": {}}}, 307: {"description": "Redirect to a presigned copy"}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
     summary="Get a character reference image",
 )
 async def get_character_reference(image_id: IdPath, services: ServicesDep) -> Response:

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from fastapi import UploadFile
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
-from mv.assets.service import served_from_s3
+from mv.assets.service import require_one, served_from_s3
 from mv.assets.schemas import Asset
 from mv.core import ffmpeg
-from mv.core.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
+from mv.core.errors import EncoreError, UnsupportedMediaType
 from mv.core.ids import new_id
+from mv.core.serving import media_file
 from mv.core.logging import get_logger
 from mv.deps import Services
 from mv.flavors.schemas import ImageParams, ImagePrompts
+from mv.images.header import read_header
 from mv.images.schemas import GenerateCharacterRequest
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
+from mv.media.upload import receive_file
 from mv.providers.base import response_metadata
 
 log = get_logger(__name__)
@@ -29,7 +32,8 @@ log = get_logger(__name__)
 KIND = "generate_character_reference"
 MAX_UPLOAD_BYTES = 10 * 2**20
 MAX_SIDE = 2048
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"))
+MAX_UPLOAD_SIDE = 4096
+"""Uploads wider or taller than this are refused from their header, before any decoder runs."""
 
 
 def image_key(image_id: str) -> str:
@@ -61,14 +65,6 @@ async def store_image(services: Services, image_id: str, png: Path, *, job_id: s
     await services.assets.insert(asset_id=image_id, kind="image", status="succeeded", job_id=job_id, storage_key=key, info=info)
     asset = await services.assets.update(image_id, s3_key=s3_key)
     assert asset is not None
-    return asset
-
-
-async def ready_image(services: Services, image_id: str) -> Asset:
-    """The ready character reference with this id; NotFound otherwise."""
-    asset = await services.assets.get(str(image_id))
-    if asset is None or asset.kind != "image" or not asset.ready or not services.storage.exists(asset.storage_key or ""):
-        raise NotFound("No character reference has that id.")
     return asset
 
 
@@ -117,43 +113,39 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     return {"images": images, "metadata": metadata}
 
 
-def _sniff(head: bytes) -> str | None:
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
+class ImageTooLarge(EncoreError):
+    """The image's width or height is over the limit."""
+
+    status_code = 422
 
 
-async def upload(services: Services, file: UploadFile) -> dict[str, Any]:
-    """Accept a PNG, JPEG or WebP up to 10 MB, check its content, store it as a PNG."""
+NOT_AN_IMAGE = "The file must be a PNG, JPEG or WebP image."
+
+
+async def upload(services: Services, content_type: str | None, content_length: str | None, chunks: AsyncIterator[bytes]) -> dict[str, Any]:
+    """Stream a PNG, JPEG or WebP of up to 10 MB to disk (413 at once past that), check its size from its header, store it as a PNG."""
     with services.storage.workspace() as workdir:
         raw = workdir / "upload.bin"
-        size = 0
-        with raw.open("wb") as fh:
-            while chunk := await file.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_UPLOAD_BYTES:
-                    raise PayloadTooLarge("The image is larger than 10 MB.")
-                fh.write(chunk)
-        head = await asyncio.to_thread(lambda: raw.open("rb").read(16))
-        kind = _sniff(head)
-        if kind is None:
-            raise UnsupportedMediaType("The file must be a PNG, JPEG or WebP image.")
+        await receive_file(content_type, content_length, chunks, raw, MAX_UPLOAD_BYTES)
+        header = await asyncio.to_thread(read_header, raw)
+        if header is None:
+            raise UnsupportedMediaType(NOT_AN_IMAGE)
+        if header.width > MAX_UPLOAD_SIDE or header.height > MAX_UPLOAD_SIDE:
+            raise ImageTooLarge(f"The image is {header.width} × {header.height} pixels; the largest accepted is {MAX_UPLOAD_SIDE} × {MAX_UPLOAD_SIDE}.")
         try:
             info = await ffmpeg.probe(raw, ffmpeg.IMAGE_FORMATS)
         except ffmpeg.MediaError:
             raise UnsupportedMediaType("The image could not be read.") from None
         streams = [s for s in info.get("streams", []) if s.get("codec_type") == "video"]
         if not streams:
-            raise UnsupportedMediaType("The file must be a PNG, JPEG or WebP image.")
+            raise UnsupportedMediaType(NOT_AN_IMAGE)
         image_id = new_id()
         try:
             png = await to_png(raw, workdir / "image.png")
         except ffmpeg.MediaError:
             raise UnsupportedMediaType("The image could not be read.") from None
-        meta = {"source": "upload", "original_format": kind, "width": streams[0].get("width"), "height": streams[0].get("height"), "file_size_bytes": size}
+        size = raw.stat().st_size
+        meta = {"source": "upload", "original_format": header.format, "width": header.width, "height": header.height, "file_size_bytes": size}
         asset = await store_image(services, image_id, png, job_id=None, info=meta)
     return {
         "images": [{"id": image_id, "url": await image_url(services, asset)}],
@@ -163,11 +155,11 @@ async def upload(services: Services, file: UploadFile) -> dict[str, Any]:
 
 async def serve(services: Services, image_id: str) -> Response:
     """The PNG, or a redirect to its presigned copy when serving from S3."""
-    asset = await ready_image(services, image_id)
+    asset = await require_one(services, "image", image_id)
     url = await served_from_s3(services, asset)
     if url:
         return RedirectResponse(url, status_code=307)
-    return FileResponse(services.storage.path(asset.storage_key or ""), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+    return media_file(services.storage.path(asset.storage_key or ""), "image/png")
 
 
 def setup(services: Services) -> None:

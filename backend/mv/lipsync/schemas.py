@@ -62,6 +62,7 @@ class LipsyncResult(BaseModel):
 
     video_id: str
     video_url: str = Field(..., description="The presigned S3 URL when the upload worked, else `/api/mv/get_video/{video_id}`.")
+    poster_url: str | None = Field(..., description="The poster JPEG beside `video_url` (presigned or `/api/mv/get_poster/{video_id}`); null when none could be made.")
     metadata: dict[str, Any]
 
     model_config = {
@@ -70,6 +71,7 @@ class LipsyncResult(BaseModel):
                 {
                     "video_id": "7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b",
                     "video_url": "/api/mv/get_video/7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b",
+                    "poster_url": "/api/mv/get_poster/7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b",
                     "metadata": {
                         "config_flavor": "default",
                         "provider": "replicate",

@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from mv.assets.service import require_one
 from mv.audio.service import cut_segment, ingest_file
 from mv.core import ffmpeg
 from mv.core.errors import BadRequest, EncoreError, InternalError
@@ -19,10 +20,9 @@ from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.lipsync import fetch
 from mv.lipsync.schemas import LipsyncRequest
+from mv.media.clips import probe_clip
+from mv.media.videos import store_video, video_key
 from mv.providers.base import response_metadata
-from mv.stitch.engine import probe_clip
-from mv.stitch.service import ready_audio, ready_videos, store_video
-from mv.videos.service import video_key
 
 log = get_logger(__name__)
 
@@ -55,11 +55,11 @@ async def start(services: Services, body: LipsyncRequest) -> Job:
     allowed = services.settings.download_hosts
     source_video_id = str(body.video_id) if body.video_id else None
     if source_video_id:
-        await ready_videos(services, [source_video_id])
+        await require_one(services, "video", source_video_id)
     else:
         fetch.check_url(body.video_url or "", allowed, "video_url")
     if body.audio_id:
-        song = await ready_audio(services, str(body.audio_id))
+        song = await require_one(services, "audio", str(body.audio_id))
         lipsync_window(body.start_time, body.end_time, _track_length(song.info), 0.0)
     else:
         fetch.check_url(body.audio_url or "", allowed, "audio_url")
@@ -79,7 +79,7 @@ async def start(services: Services, body: LipsyncRequest) -> Job:
 
 async def _source_video(services: Services, request: dict[str, Any], workdir: Path) -> Path:
     if request.get("video_id"):
-        (asset,) = await ready_videos(services, [request["video_id"]])
+        asset = await require_one(services, "video", request["video_id"])
         return services.storage.path(asset.storage_key or "")
     limit = services.settings.mv_max_upload_mb * 2**20
     allowed = services.settings.download_hosts
@@ -118,7 +118,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
             await ctx.progress(0.05, "Fetching the clip and the song")
             video, audio_id = await asyncio.gather(_source_video(services, request, workdir), _source_audio(services, ctx, workdir))
             clip = await probe_clip(video)
-            song = await ready_audio(services, audio_id)
+            song = await require_one(services, "audio", audio_id)
             window = lipsync_window(request.get("start_time"), request.get("end_time"), _track_length(song.info), clip.duration)
             segment = await cut_segment(services, audio_id, window[0], window[1], workdir, fmt="wav")
             prepared = time.perf_counter()
@@ -145,7 +145,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     timings = {
         "prepare_seconds": round(prepared - started, 3),
         "provider_seconds": round(modelled - prepared, 3),
-        "upload_seconds": stored["upload_seconds"],
+        "upload_seconds": stored.upload_seconds,
         "total_seconds": round(time.perf_counter() - started, 3),
     }
     metadata = {
@@ -154,15 +154,15 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
         "audio_id": audio_id,
         "start_time": parameters["start_time"],
         "end_time": parameters["end_time"],
-        "cloud_urls": stored["cloud_urls"],
-        "cloud_url": stored["cloud_url"],
-        "local_video_url": stored["local_video_url"],
+        "cloud_urls": stored.cloud_urls,
+        "cloud_url": stored.cloud_url,
+        "local_video_url": stored.local_video_url,
         "timings": timings,
     }
-    info = {"config_flavor": flavor, "provenance": provenance.as_dict(), "parameters": parameters, "timings": timings}
-    await services.assets.update(video_id, status="succeeded", storage_key=video_key(video_id), s3_key=stored["s3_key"], info_patch=info)
+    info = {"config_flavor": flavor, "provenance": provenance.as_dict(), "parameters": parameters, "timings": timings, **stored.info()}
+    await services.assets.update(video_id, status="succeeded", storage_key=video_key(video_id), s3_key=stored.s3_key, info_patch=info)
     log.info("video_lipsynced", video_id=video_id, provider=provenance.provider, model=provenance.model, seconds=timings["total_seconds"])
-    return {"video_id": video_id, "video_url": stored["video_url"], "metadata": metadata}
+    return {"video_id": video_id, "video_url": stored.video_url, "poster_url": stored.poster_url, "metadata": metadata}
 
 
 def setup(services: Services) -> None:

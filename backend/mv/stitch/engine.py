@@ -7,63 +7,21 @@ import os
 import shutil
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 from mv.core import ffmpeg
-from mv.core.ffmpeg import AUDIO_FORMATS, VIDEO_FORMATS, MediaError, local_input
+from mv.core.ffmpeg import AUDIO_FORMATS, VIDEO_FORMATS, local_input
+from mv.media.clips import ClipInfo, ClipSpec, positive, probe_clip
+
+__all__ = ["ClipInfo", "ClipSpec", "StitchReport", "choose_target", "concat", "encode_song", "encoded_duration", "probe_clip", "stitch"]
 
 CONCAT_FORMATS = f"concat,{VIDEO_FORMATS}"
 ENCODERS = {"h264": "libx264", "hevc": "libx265"}
 H264_PROFILES = {"Constrained Baseline": "baseline", "Baseline": "baseline", "Main": "main", "High": "high", "High 10": "high10", "High 4:2:2": "high422", "High 4:4:4 Predictive": "high444"}
 FALLBACK = {"codec": "h264", "profile": "High", "pix_fmt": "yuv420p"}
 AUDIO_RATE = 48000
-
-
-@dataclass(frozen=True)
-class ClipSpec:
-    """Everything that must match for the concat demuxer to join clips by stream copy."""
-
-    codec: str
-    profile: str
-    width: int
-    height: int
-    pix_fmt: str
-    frame_rate: str
-    time_base: str
-    sar: str
-
-    @property
-    def timescale(self) -> int:
-        """The MP4 track timescale (the denominator of the time base)."""
-        return Fraction(self.time_base).denominator
-
-
-@dataclass(frozen=True)
-class ClipInfo:
-    """One probed clip."""
-
-    path: Path
-    spec: ClipSpec
-    duration: float
-    has_audio: bool
-
-
-    def describe(self) -> dict[str, Any]:
-        """Plain data to remember a probe by (without the path)."""
-        return {"spec": asdict(self.spec), "duration": self.duration, "has_audio": self.has_audio, "size": self.path.stat().st_size}
-
-    @classmethod
-    def remembered(cls, path: Path, data: Any) -> ClipInfo | None:
-        """A probe remembered by `describe`, if it still matches the file."""
-        try:
-            if not isinstance(data, dict) or data["size"] != path.stat().st_size:
-                return None
-            return cls(path, ClipSpec(**data["spec"]), float(data["duration"]), bool(data["has_audio"]))
-        except (KeyError, TypeError, ValueError, OSError):
-            return None
 
 
 @dataclass
@@ -77,50 +35,6 @@ class StitchReport:
     song_copied: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     probes: list[ClipInfo] = field(default_factory=list)
-
-
-def _sar(value: Any) -> str:
-    text = str(value or "1:1")
-    return "1:1" if text in ("0:1", "N/A", "1:1") else text
-
-
-def _float(value: Any) -> float | None:
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        return None
-    return result if result > 0 else None
-
-
-async def probe_clip(path: Path) -> ClipInfo:
-    """ffprobe a clip's first video stream and whether it carries audio."""
-    data = await ffmpeg.probe(path, VIDEO_FORMATS)
-    try:
-        return _read_clip_probe(path, data)
-    except (TypeError, ValueError, AttributeError, OverflowError):
-        raise MediaError("A clip could not be read.") from None
-
-
-def _read_clip_probe(path: Path, data: Any) -> ClipInfo:
-    """The clip facts in ffprobe's JSON; unexpected shapes raise TypeError or ValueError."""
-    streams = data.get("streams", [])
-    video = next((s for s in streams if s.get("codec_type") == "video"), None)
-    if video is None:
-        raise MediaError("A clip has no video stream.")
-    duration = _float(video.get("duration")) or _float(data.get("format", {}).get("duration"))
-    if duration is None:
-        raise MediaError("A clip has no readable duration.")
-    spec = ClipSpec(
-        codec=str(video.get("codec_name")),
-        profile=str(video.get("profile", "")),
-        width=int(video.get("width", 0)),
-        height=int(video.get("height", 0)),
-        pix_fmt=str(video.get("pix_fmt")),
-        frame_rate=str(video.get("r_frame_rate")),
-        time_base=str(video.get("time_base")),
-        sar=_sar(video.get("sample_aspect_ratio")),
-    )
-    return ClipInfo(path, spec, duration, any(s.get("codec_type") == "audio" for s in streams))
 
 
 def choose_target(clips: list[ClipInfo]) -> ClipSpec:
@@ -202,7 +116,7 @@ async def encode_song(song: Path, out: Path) -> float:
     part = out.with_name(out.name + ".part")
     await ffmpeg.ffmpeg([
         *local_input(song, AUDIO_FORMATS), "-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", "192k", "-ac", "2", "-f", "mp4", f"file:{part}",
-    ], timeout=1800)
+    ], timeout=1800, gate=ffmpeg.BACKGROUND)
     os.replace(part, out)
     return await encoded_duration(out)
 
@@ -210,18 +124,19 @@ async def encode_song(song: Path, out: Path) -> float:
 async def encoded_duration(track: Path) -> float:
     """The duration of an encoded song track."""
     data = await ffmpeg.probe(track, AUDIO_FORMATS)
-    return _float(data.get("format", {}).get("duration")) or 0.0
+    return positive(data.get("format", {}).get("duration")) or 0.0
 
 
 async def concat(
-    clips: list[ClipInfo], out: Path, workdir: Path, *, song: Path | None, clip_audio: bool, song_encoded: bool = False
+    clips: list[ClipInfo], out: Path, workdir: Path, *, song: Path | None, clip_audio: bool, song_encoded: bool = False, length: float | None = None
 ) -> bool:
     """Join same-spec clips by stream copy into `out` with at most one audio track; returns whether it has audio.
 
     `song_encoded` says `song` is already the AAC track (see `encode_song`) and covers the video: it is then copied.
+    `length` cuts the output short of the clips' total (at the song's end).
     """
     listing = write_list(clips, workdir)
-    total = sum(c.duration for c in clips)
+    total = sum(c.duration for c in clips) if length is None else length
     args = local_input(listing, CONCAT_FORMATS, fmt="concat")
     has_audio = True
     if song is not None and song_encoded:
@@ -250,12 +165,15 @@ async def stitch(
     workdir: Path,
     *,
     song: Path | None = None,
+    song_seconds: float | None = None,
     clip_audio: bool = True,
     encoded_song: tuple[Path, float] | None = None,
     known: list[ClipInfo | None] | None = None,
 ) -> StitchReport:
     """Stitch clips in order into `out`; only clips that differ from the majority spec are re-encoded, in parallel.
 
+    With a song the video ends where the clips or the song end, whichever is first (`song_seconds` is its length);
+    clips that would start after the song's end are left out.
     `encoded_song` is the song's cached AAC track and its duration; it is copied when it covers the video.
     `known` holds earlier probes of some clips (see `ClipInfo.describe`); the others are probed now.
     """
@@ -265,8 +183,9 @@ async def stitch(
     async def info(path: Path, remembered: ClipInfo | None) -> ClipInfo:
         return remembered if remembered is not None else await probe_clip(path)
 
-    clips = list(await asyncio.gather(*(info(p, k) for p, k in zip(paths, known, strict=True))))
-    probes = list(clips)
+    probes = list(await asyncio.gather(*(info(p, k) for p, k in zip(paths, known, strict=True))))
+    song_length = (encoded_song[1] if encoded_song else song_seconds) if song is not None else None
+    clips = playing(probes, song_length)
     probed = time.perf_counter()
     target = choose_target(clips)
     odd = [i for i, c in enumerate(clips) if c.spec != target]
@@ -276,13 +195,15 @@ async def stitch(
             clips[i] = clip
     normalized_at = time.perf_counter()
     total = sum(c.duration for c in clips)
-    copy_song = encoded_song is not None and encoded_song[1] >= total
+    length = min(total, song_length) if song_length else total
+    copy_song = encoded_song is not None and song is not None and encoded_song[1] >= length
     has_audio = await concat(
-        clips, out, workdir, song=encoded_song[0] if copy_song and encoded_song else song, clip_audio=clip_audio, song_encoded=copy_song
+        clips, out, workdir, song=encoded_song[0] if copy_song and encoded_song else song, clip_audio=clip_audio,
+        song_encoded=copy_song, length=length,
     )
     finished = time.perf_counter()
     return StitchReport(
-        duration=round(sum(c.duration for c in clips), 3),
+        duration=round(length, 3),
         method="normalized" if odd else "copy",
         normalized=odd,
         has_audio=has_audio,
@@ -294,3 +215,17 @@ async def stitch(
             "concat_seconds": round(finished - normalized_at, 3),
         },
     )
+
+
+def playing(clips: list[ClipInfo], until: float | None) -> list[ClipInfo]:
+    """The clips that start before `until` (all of them without a limit; always at least the first)."""
+    if not until:
+        return list(clips)
+    kept: list[ClipInfo] = []
+    start = 0.0
+    for clip in clips:
+        if kept and start >= until:
+            break
+        kept.append(clip)
+        start += clip.duration
+    return kept

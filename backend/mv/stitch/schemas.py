@@ -26,8 +26,11 @@ class StitchRequest(BaseModel):
         },
     )
 
-    video_ids: list[uuid.UUID] = Field(..., min_length=1, max_length=MAX_CLIPS, description="Finished clips, in playing order.")
-    audio_id: uuid.UUID | None = Field(None, description="The song to use as the only soundtrack, from its start.")
+    video_ids: list[uuid.UUID] = Field(
+        ..., min_length=1, max_length=MAX_CLIPS,
+        description="Finished clips, in playing order; together at most `MV_MAX_AUDIO_SECONDS` plus one clip long.",
+    )
+    audio_id: uuid.UUID | None = Field(None, description="The song to use as the only soundtrack, from its start; the video ends where the song does.")
     suppress_video_audio: bool = Field(False, description="Without `audio_id`: drop the clips' own audio.")
 
 
@@ -36,6 +39,7 @@ class VideoResult(BaseModel):
 
     video_id: str
     video_url: str = Field(..., description="A presigned S3 URL when the upload worked, else `/api/mv/get_video/{video_id}`.")
+    poster_url: str | None = Field(..., description="The poster JPEG beside `video_url` (presigned or `/api/mv/get_poster/{video_id}`); null when none could be made.")
     metadata: dict[str, Any]
 
     model_config = {
@@ -44,6 +48,7 @@ class VideoResult(BaseModel):
                 {
                     "video_id": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
                     "video_url": "/api/mv/get_video/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                    "poster_url": "/api/mv/get_poster/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
                     "metadata": {
                         "num_clips": 2,
                         "duration": 16.0,

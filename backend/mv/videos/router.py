@@ -40,9 +40,26 @@ async def generate_video(
         202: {"model": VideoPending, "description": "Not ready yet."},
         307: {"description": "Redirect to a presigned copy."},
         404: {"model": ErrorBody},
+        409: {"model": ErrorBody, "description": "The video failed or was canceled; `detail` says why."},
     },
     summary="Get a clip (or any stored video)",
 )
 async def get_video(video_id: IdPath, services: ServicesDep) -> Response:
-    """The MP4 when ready; its status while not."""
+    """The MP4 when ready; its status while not; its error once it failed."""
     return await service.serve(services, str(video_id))
+
+
+@router.get(
+    "/get_poster/{video_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {}}, "description": "The video's poster frame."},
+        307: {"description": "Redirect to a presigned copy."},
+        404: {"model": ErrorBody, "description": "No such video, or it has no poster."},
+        409: {"model": ErrorBody, "description": "The video is not finished, failed or was canceled."},
+    },
+    summary="Get a video's poster frame",
+)
+async def get_poster(video_id: IdPath, services: ServicesDep) -> Response:
+    """A JPEG of one frame near the start, made when the video was stored."""
+    return await service.serve_poster(services, str(video_id))

@@ -55,6 +55,7 @@ class VideoResult(BaseModel):
 
     video_id: str
     video_url: str
+    poster_url: str | None = Field(..., description="A JPEG frame to show before the video plays; null when none could be made.")
     status: Literal["queued", "running", "succeeded", "failed", "canceled"]
     metadata: dict[str, Any]
 
@@ -64,6 +65,7 @@ class VideoResult(BaseModel):
                 {
                     "video_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
                     "video_url": "/api/mv/get_video/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+                    "poster_url": "/api/mv/get_poster/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
                     "status": "succeeded",
                     "metadata": {"config_flavor": "default", "provider": "local", "model": "local/draft-clip", "draft": True},
                 }

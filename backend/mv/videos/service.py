@@ -9,18 +9,18 @@ from typing import Any
 
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from mv.assets.service import served_from_s3
+from mv.assets.service import lookup, require_one, served_from_s3
 from mv.assets.schemas import Asset
-from mv.audio.service import cut_segment, ready_audio
+from mv.audio.service import cut_segment
 from mv.core.errors import EncoreError, InternalError, NotFound
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.core.serving import media_file
 from mv.deps import Services
 from mv.flavors.schemas import VideoParams
-from mv.images.service import ready_image
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
+from mv.media.videos import local_poster_url, local_video_url, poster_key, store_video, video_key
 from mv.providers.base import ClipBrief, response_metadata
 from mv.videos.schemas import GenerateVideoRequest
 
@@ -29,28 +29,27 @@ log = get_logger(__name__)
 KIND = "generate_video"
 
 
-def video_key(video_id: str) -> str:
-    """Where a video asset's MP4 lives."""
-    return f"jobs/{video_id}/video.mp4"
-
-
-def local_video_url(video_id: str) -> str:
-    """The same-origin route of a video."""
-    return f"/api/mv/get_video/{video_id}"
-
-
 async def video_url(services: Services, asset: Asset) -> str:
     """A presigned URL when serving from S3, else the same-origin route."""
     return await served_from_s3(services, asset) or local_video_url(asset.id)
+
+
+async def poster_url(services: Services, asset: Asset) -> str | None:
+    """The poster beside `video_url`: presigned when serving from S3, else the same-origin route; None without one."""
+    if not asset.info.get("poster_key"):
+        return None
+    if services.settings.mv_serve_from_s3 and asset.info.get("poster_s3_key"):
+        return await services.storage.presigned_url(asset.info["poster_s3_key"]) or local_poster_url(asset.id)
+    return local_poster_url(asset.id)
 
 
 async def start(services: Services, body: GenerateVideoRequest) -> Job:
     """Validate the inputs, create the queued clip asset (its id is the job id) and queue the job."""
     provider = services.providers.resolve(body.provider)
     if body.character_reference_id is not None:
-        await ready_image(services, str(body.character_reference_id))
+        await require_one(services, "image", str(body.character_reference_id))
     if body.audio_id is not None:
-        await ready_audio(services, str(body.audio_id))
+        await require_one(services, "audio", str(body.audio_id))
     video_id = new_id()
     request = body.model_dump(mode="json")
     request["provider"] = provider
@@ -77,7 +76,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
         with services.storage.workspace() as workdir:
             reference = None
             if body.character_reference_id is not None:
-                image = await ready_image(services, str(body.character_reference_id))
+                image = await require_one(services, "image", str(body.character_reference_id))
                 reference = services.storage.path(image.storage_key or "")
             segment = None
             window: dict[str, float] | None = None
@@ -95,9 +94,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
                 seed=body.seed,
             )
             produced, provenance = await provider.clip(ctx, brief, params, workdir)
-            key = video_key(video_id)
-            services.storage.publish(produced, key)
-        s3_key = await services.storage.mirror(key)
+            stored = await store_video(services, produced, video_id)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -119,31 +116,40 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
         "provenance": provenance.as_dict(),
         "parameters": parameters,
         "timings": {"total_seconds": round(time.monotonic() - started, 3), "provider_seconds": round(provenance.seconds, 3)},
+        **stored.info(),
     }
-    asset = await services.assets.update(video_id, status="succeeded", storage_key=key, s3_key=s3_key, info_patch=info)
+    asset = await services.assets.update(video_id, status="succeeded", storage_key=video_key(video_id), s3_key=stored.s3_key, info_patch=info)
     assert asset is not None
     return {
         "video_id": video_id,
         "video_url": await video_url(services, asset),
+        "poster_url": await poster_url(services, asset),
         "status": "succeeded",
         "metadata": response_metadata(flavor, provenance, parameters),
     }
 
 
 async def serve(services: Services, video_id: str) -> Response:
-    """The MP4 (Range supported), a redirect to its presigned copy, or 202 with its status while not ready."""
-    asset = await services.assets.get(video_id)
-    if asset is None or asset.kind != "video":
-        raise NotFound("No video has that id.")
+    """The MP4 (Range supported), a redirect to its presigned copy, 202 with its status while not ready, 409 once failed."""
+    (asset,) = await lookup(services, "video", [video_id])
     if not asset.ready:
         return JSONResponse({"video_id": asset.id, "status": asset.status}, status_code=202, headers={"Retry-After": "2"})
     url = await served_from_s3(services, asset)
     if url:
         return RedirectResponse(url, status_code=307)
-    path = services.storage.path(asset.storage_key or "")
-    if not path.is_file():
-        raise NotFound("No video has that id.")
-    return media_file(path, "video/mp4")
+    return media_file(services.storage.path(asset.storage_key or ""), "video/mp4")
+
+
+async def serve_poster(services: Services, video_id: str) -> Response:
+    """The video's poster JPEG, or a redirect to its presigned copy; 404 when the video has none."""
+    asset = await require_one(services, "video", video_id)
+    if not asset.info.get("poster_key") or not services.storage.exists(poster_key(asset.id)):
+        raise NotFound(f"The video {asset.id} has no poster.")
+    if services.settings.mv_serve_from_s3 and asset.info.get("poster_s3_key"):
+        url = await services.storage.presigned_url(asset.info["poster_s3_key"])
+        if url:
+            return RedirectResponse(url, status_code=307)
+    return media_file(services.storage.path(poster_key(asset.id)), "image/jpeg")
 
 
 def setup(services: Services) -> None:

@@ -43,7 +43,7 @@ async def test_unknown_audio_is_404(client):
     for path in (f"/api/audio/get/{missing}", f"/api/audio/info/{missing}"):
         response = await client.get(path)
         assert response.status_code == 404
-        assert response.json() == {"error": "NotFound", "detail": "No audio has that id."}
+        assert response.json() == {"error": "NotFound", "detail": f"No audio has the id {missing}."}
 
 
 @pytest.mark.parametrize("bad", ["..%2F..%2Fetc%2Fpasswd", "%2e%2e", "not-a-uuid", "1234567890"])

@@ -73,7 +73,8 @@ async def test_upload_refuses_non_images_and_big_files(client: httpx.AsyncClient
 
 async def test_get_character_reference_unknown_and_wrong_kind(client: httpx.AsyncClient) -> None:
     missing = await client.get("/api/mv/get_character_reference/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11")
-    assert missing.status_code == 404 and missing.json() == {"error": "NotFound", "detail": "No character reference has that id."}
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "NotFound", "detail": "No character reference has the id 3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11."}
     assert (await client.get("/api/mv/get_character_reference/..%2F..%2Fetc")).status_code in (404, 422)
     clip = await client.post("/api/mv/generate_video?wait=30", json={"prompt": "a wide shot"})
     wrong = await client.get(f"/api/mv/get_character_reference/{clip.json()['video_id']}")

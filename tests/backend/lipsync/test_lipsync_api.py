@@ -64,6 +64,47 @@ async def test_default_window_is_the_clip_length_from_start(client: httpx.AsyncC
     assert (body["metadata"]["start_time"], body["metadata"]["end_time"]) == (10.0, 14.0)
 
 
+def samples(path: Path) -> list[int]:
+    """Mono 16-bit samples at 48 kHz of a file's audio."""
+    import array
+    import subprocess
+
+    raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1", "-ar", "48000", "-f", "s16le", "-"],
+                         check=True, capture_output=True).stdout
+    return list(array.array("h", raw))
+
+
+def loudest(values: list[int]) -> int:
+    return max((abs(v) for v in values), default=0)
+
+
+async def test_the_audio_is_exactly_the_window_then_silence(client: httpx.AsyncClient, media: MediaFactory, tmp_path: Path) -> None:
+    services = services_of(client)
+    video_id = await add_video(services, flash_clip(tmp_path))
+    audio_id = await add_audio(services, media.clicks(30.0, at=(10.5, 12.5)))
+    response = await lipsync(client, video_id=video_id, audio_id=audio_id, start_time=10.0, end_time=12.0)
+    assert response.status_code == 200, response.text
+    assert (response.json()["metadata"]["start_time"], response.json()["metadata"]["end_time"]) == (10.0, 12.0)
+    out = saved(client, response.json()["video_id"])
+    assert abs(video_duration(out) - 4.0) < 0.05
+    clicks = beep_times(out, threshold=20000)
+    assert len(clicks) == 1 and abs(clicks[0] - 0.5) < 0.05, f"only the click at 10.5 s is inside [10, 12): {clicks}"
+    audio = samples(out)
+    inside, after = audio[int(0.7 * 48000):int(1.9 * 48000)], audio[int(2.1 * 48000):int(3.9 * 48000)]
+    assert loudest(inside) > 0.01 * 32768, "the song's quiet hum plays inside the window"
+    assert loudest(after) < 0.002 * 32768, "after the window's end the clip is silent"
+
+
+async def test_the_default_end_is_the_clip_length_in_the_audio_too(client: httpx.AsyncClient, media: MediaFactory, tmp_path: Path) -> None:
+    services = services_of(client)
+    video_id = await add_video(services, flash_clip(tmp_path))
+    audio_id = await add_audio(services, media.clicks(30.0, at=(10.5, 12.5)))
+    response = await lipsync(client, video_id=video_id, audio_id=audio_id, start_time=10.0)
+    assert response.status_code == 200, response.text
+    clicks = beep_times(saved(client, response.json()["video_id"]), threshold=20000)
+    assert [round(c, 1) for c in clicks] == [0.5, 2.5], clicks
+
+
 async def test_an_id_wins_over_a_url(client: httpx.AsyncClient, media: MediaFactory, tmp_path: Path) -> None:
     video_id, audio_id = await song_and_clip(client, media, tmp_path)
     response = await lipsync(client, video_id=video_id, video_url="http://127.0.0.1/x.mp4", audio_id=audio_id,

@@ -219,8 +219,9 @@ async def test_final_failure_statuses_end_the_job_with_a_clear_error(
     assert words in job["error"]["detail"] and "Traceback" not in job["error"]["detail"]
     asset = await rclient.app.state.services.assets.get(job["id"])  # type: ignore[attr-defined]
     assert asset.status == "failed"
-    pending = await rclient.get(f"/api/mv/get_video/{job['id']}")
-    assert pending.status_code == 202 and pending.json()["status"] == "failed"
+    failed = await rclient.get(f"/api/mv/get_video/{job['id']}")
+    assert failed.status_code == 409 and failed.json()["error"] == "AssetFailed"
+    assert words in failed.json()["detail"] and "Traceback" not in failed.json()["detail"]
     sync = await rclient.post("/api/mv/generate_video?wait=0", json={"prompt": "x"})
     assert sync.status_code == 202
 

@@ -65,7 +65,7 @@ async def test_output_plays_from_the_start(client: httpx.AsyncClient, media: Med
     assert 0 < data.index(b"moov") < data.index(b"mdat"), "moov atom must precede the media data (faststart)"
 
 
-async def test_song_becomes_the_only_soundtrack_padded_with_silence(client: httpx.AsyncClient, media: MediaFactory, tmp_path: Path) -> None:
+async def test_a_song_shorter_than_the_clips_is_the_only_soundtrack_and_ends_the_video(client: httpx.AsyncClient, media: MediaFactory, tmp_path: Path) -> None:
     services = services_of(client)
     ids = [await add_video(services, tone_clip(tmp_path)) for _ in range(3)]
     audio_id = await add_audio(services, media.tone(5.0))
@@ -75,8 +75,26 @@ async def test_song_becomes_the_only_soundtrack_padded_with_silence(client: http
     assert meta["audio_id"] == audio_id and meta["method"] == "copy"
     out = output_path(client, response.json()["video_id"])
     assert len(streams(out, "audio")) == 1 and len(streams(out, "video")) == 1
-    assert abs(audio_duration(out) - 12.0) < 0.1
-    assert abs(video_duration(out) - 12.0) < 0.1
+    assert abs(audio_duration(out) - 5.0) < 0.1
+    assert abs(video_duration(out) - 5.0) <= FRAME + 0.01
+    assert abs(meta["duration"] - 5.0) < 0.05
+
+
+async def test_no_video_runs_past_its_song(client: httpx.AsyncClient, media: MediaFactory) -> None:
+    services = services_of(client)
+    ids = [await add_video(services, media.video(8.0)) for _ in range(5)]
+    audio_id = await add_audio(services, media.clicks(36.0, at=(35.0,)))
+    response = await stitch(client, video_ids=ids, audio_id=audio_id)
+    assert response.status_code == 200, response.text
+    meta = response.json()["metadata"]
+    out = output_path(client, response.json()["video_id"])
+    assert abs(video_duration(out) - 36.0) <= FRAME + 0.01, "the last clip is cut at the song's end"
+    assert abs(audio_duration(out) - 36.0) < 0.1
+    assert frame_count(out) == 36 * 24
+    assert abs(meta["duration"] - 36.0) < 0.05
+    clicks = beep_times(out, threshold=20000)
+    assert len(clicks) == 1 and abs(clicks[0] - 35.0) < FRAME
+    assert decodes_cleanly(out) == ""
 
 
 async def test_long_song_is_cut_to_the_video_and_starts_at_zero(client: httpx.AsyncClient, media: MediaFactory) -> None:
@@ -246,12 +264,12 @@ async def test_restitching_with_the_same_song_copies_its_cached_track_in_sync(cl
     audio_id = await add_audio(services, media.clicks(30.0, at=(5.0, 9.5)))
     first = (await stitch(client, video_ids=ids, audio_id=audio_id)).json()
     assert first["metadata"]["audio_track"] == "song_encoded"
-    for _ in range(200):
+    for _ in range(1200):
         if not services.extras.get("stitch_song_tracks"):
             break
         import asyncio
 
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
     second = (await stitch(client, video_ids=ids, audio_id=audio_id)).json()
     assert second["metadata"]["audio_track"] == "song_copied"
     for body in (first, second):
@@ -262,9 +280,10 @@ async def test_restitching_with_the_same_song_copies_its_cached_track_in_sync(cl
     longer = [*ids, *ids, *ids]
     third = (await stitch(client, video_ids=[*longer, *ids])).json()
     assert third["metadata"]["audio_track"] is None
-    padded = (await stitch(client, video_ids=longer * 3, audio_id=audio_id)).json()
-    assert padded["metadata"]["audio_track"] == "song_encoded", "a song shorter than the video is padded, not copied"
-    assert abs(audio_duration(output_path(client, padded["video_id"])) - 108.0) < 0.1
+    ended = (await stitch(client, video_ids=longer * 3, audio_id=audio_id)).json()
+    assert ended["metadata"]["audio_track"] == "song_copied", "a song shorter than the clips ends the video, so its track covers it"
+    out = output_path(client, ended["video_id"])
+    assert abs(audio_duration(out) - 30.0) < 0.1 and abs(video_duration(out) - 30.0) <= FRAME + 0.01
 
 
 async def test_clip_probes_are_remembered_and_a_replaced_file_is_probed_again(client: httpx.AsyncClient, media: MediaFactory) -> None:

@@ -244,6 +244,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mv/get_poster/{video_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a video's poster frame
+         * @description A JPEG of one frame near the start, made when the video was stored.
+         */
+        get: operations["mv-get_poster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mv/get_video/{video_id}": {
         parameters: {
             query?: never;
@@ -253,7 +273,7 @@ export interface paths {
         };
         /**
          * Get a clip (or any stored video)
-         * @description The MP4 when ready; its status while not.
+         * @description The MP4 when ready; its status while not; its error once it failed.
          */
         get: operations["mv-get_video"];
         put?: never;
@@ -295,7 +315,7 @@ export interface paths {
         put?: never;
         /**
          * Join clips in order, with the song as the soundtrack
-         * @description Stream-copy same-spec clips, normalize only the odd ones out, mux the song once.
+         * @description Stream-copy same-spec clips, normalize only the odd ones out, mux the song once; the video ends with the song.
          */
         post: operations["mv-stitch_video"];
         delete?: never;
@@ -314,8 +334,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Upload a character reference image (PNG, JPEG or WebP, up to 10 MB)
-         * @description Store the image as a PNG character reference.
+         * Upload a character reference image (PNG, JPEG or WebP, up to 10 MB and 4096 × 4096)
+         * @description Stream the multipart field `file` to disk under the size cap, check its size from its header, store it as a PNG.
          */
         post: operations["mv-upload_character_reference"];
         delete?: never;
@@ -458,11 +478,6 @@ export interface components {
             start_offset?: number;
             /** Title */
             title: string;
-        };
-        /** Body_mv-upload_character_reference */
-        "Body_mv-upload_character_reference": {
-            /** File */
-            file: string;
         };
         /**
          * CharacterImage
@@ -780,6 +795,7 @@ export interface components {
          *         "source_video_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
          *         "start_time": 16
          *       },
+         *       "poster_url": "/api/mv/get_poster/7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b",
          *       "video_id": "7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b",
          *       "video_url": "/api/mv/get_video/7c6b5a49-3827-4615-9a0b-1c2d3e4f5a6b"
          *     }
@@ -789,6 +805,11 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /**
+             * Poster Url
+             * @description The poster JPEG beside `video_url` (presigned or `/api/mv/get_poster/{video_id}`); null when none could be made.
+             */
+            poster_url: string | null;
             /** Video Id */
             video_id: string;
             /**
@@ -848,7 +869,7 @@ export interface components {
         StitchRequest: {
             /**
              * Audio Id
-             * @description The song to use as the only soundtrack, from its start.
+             * @description The song to use as the only soundtrack, from its start; the video ends where the song does.
              */
             audio_id?: string | null;
             /**
@@ -859,7 +880,7 @@ export interface components {
             suppress_video_audio?: boolean;
             /**
              * Video Ids
-             * @description Finished clips, in playing order.
+             * @description Finished clips, in playing order; together at most `MV_MAX_AUDIO_SECONDS` plus one clip long.
              */
             video_ids: string[];
         };
@@ -949,6 +970,7 @@ export interface components {
          *           "total_seconds": 0.4
          *         }
          *       },
+         *       "poster_url": "/api/mv/get_poster/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
          *       "video_id": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
          *       "video_url": "/api/mv/get_video/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
          *     }
@@ -958,6 +980,11 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /**
+             * Poster Url
+             * @description The poster JPEG beside `video_url` (presigned or `/api/mv/get_poster/{video_id}`); null when none could be made.
+             */
+            poster_url: string | null;
             /** Video Id */
             video_id: string;
             /**
@@ -976,6 +1003,7 @@ export interface components {
          *         "model": "local/draft-clip",
          *         "provider": "local"
          *       },
+         *       "poster_url": "/api/mv/get_poster/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
          *       "status": "succeeded",
          *       "video_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
          *       "video_url": "/api/mv/get_video/3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11"
@@ -986,6 +1014,11 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /**
+             * Poster Url
+             * @description A JPEG frame to show before the video plays; null when none could be made.
+             */
+            poster_url: string | null;
             /**
              * Status
              * @enum {string}
@@ -1781,6 +1814,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request */
             422: {
                 headers: {
@@ -1817,6 +1859,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlavorList"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "mv-get_poster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                video_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The video's poster frame. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description Redirect to a presigned copy. */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such video, or it has no poster. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The video is not finished, failed or was canceled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Error */
@@ -1869,6 +1977,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The video failed or was canceled; `detail` says why. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2053,6 +2170,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Error */
             default: {
                 headers: {
@@ -2073,7 +2199,13 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["Body_mv-upload_character_reference"];
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A PNG, JPEG or WebP image, at most 4096 × 4096.
+                     */
+                    file: string;
+                };
             };
         };
         responses: {
@@ -2084,6 +2216,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CharacterImages"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Request Entity Too Large */

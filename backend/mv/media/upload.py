@@ -13,6 +13,8 @@ from mv.core.errors import EncoreError
 
 FIELD = b"file"
 ENVELOPE_SLACK = 64 * 1024
+MAX_BOUNDARY = 70
+"""RFC 2046: a boundary is 1 to 70 characters."""
 
 
 class MissingFile(EncoreError):
@@ -93,16 +95,18 @@ class _Receiver:
 async def receive_file(
     content_type: str | None, content_length: str | None, chunks: AsyncIterator[bytes], target: Path, limit: int
 ) -> str | None:
-    """Stream the multipart field `file` into `target`; returns the client's file name."""
+    """Stream the multipart field `file` into `target`, refusing it (413) the moment it passes `limit` bytes; returns the client's file name."""
     kind, options = parse_options_header(content_type or "")
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
-        raise UnsupportedMediaType("Send the audio as multipart/form-data with a field named `file`.")
+        raise UnsupportedMediaType("Send the file as multipart/form-data with a field named `file`.")
+    if len(boundary) > MAX_BOUNDARY:
+        raise BadRequest(f"The multipart boundary is longer than {MAX_BOUNDARY} characters.")
     if content_length is not None and content_length.isdigit() and int(content_length) > limit + ENVELOPE_SLACK:
         raise PayloadTooLarge(f"The file is larger than the upload limit of {limit // 2**20} MB.")
     receiver = _Receiver(target, limit)
-    parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
     try:
+        parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
         async for chunk in chunks:
             parser.write(chunk)
         parser.finalize()

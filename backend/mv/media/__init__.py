@@ -1,0 +1,1 @@
+"""Media helpers shared by the domains that make videos: probing clips, storing videos and their posters."""
