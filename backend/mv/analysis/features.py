@@ -12,6 +12,8 @@ HOP = 512
 N_FFT = 2048
 N_MELS = 96
 N_MFCC = 13
+EDGE_FRAMES = 3
+"""Frames at the very start whose onsets are only the jump from the padding into the music."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,10 @@ def extract(samples: np.ndarray, rate: int = RATE) -> Features:
     mel = librosa.feature.melspectrogram(S=magnitude**2, sr=rate, n_mels=N_MELS, fmax=rate / 2)
     mel_db = librosa.power_to_db(mel, ref=np.max, top_db=80.0)
     onset = librosa.onset.onset_strength(S=mel_db, sr=rate, hop_length=HOP, lag=1, max_size=3)
+    onset[:EDGE_FRAMES] = 0.0
     bass_bands = librosa.mel_frequencies(n_mels=N_MELS, fmax=rate / 2) < 200.0
     bass_onset = librosa.onset.onset_strength(S=mel_db[bass_bands], sr=rate, hop_length=HOP)
+    bass_onset[:EDGE_FRAMES] = 0.0
     rms = librosa.feature.rms(S=magnitude, frame_length=N_FFT, hop_length=HOP)[0]
     chroma = librosa.feature.chroma_stft(S=magnitude**2, sr=rate, n_fft=N_FFT, hop_length=HOP, tuning=0.0)
     mfcc = librosa.feature.mfcc(S=mel_db, n_mfcc=N_MFCC)

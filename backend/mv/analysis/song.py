@@ -17,13 +17,13 @@ def _round(values: Any, digits: int = 3) -> list[float]:
 
 
 def _energy(f: features.Features, edges: np.ndarray) -> np.ndarray:
-    """Loudness between consecutive frame edges, 0-1 across the song's own range (at least 6 dB wide)."""
+    """Loudness between consecutive frame edges, 0-1 over the song's own range (3 dB below its quiet end, 9 dB at least)."""
     power = f.rms.astype(float) ** 2
     db = np.array([10 * np.log10(power[a : max(b, a + 1)].mean() + 1e-10) for a, b in zip(edges[:-1], edges[1:])])
     if db.size == 0:
         return db
-    lo, hi = np.percentile(db, 5), np.percentile(db, 95)
-    return np.clip((db - lo) / max(hi - lo, 6.0), 0.0, 1.0)
+    lo, hi = np.percentile(db, 5) - 3.0, np.percentile(db, 95)
+    return np.clip((db - lo) / max(hi - lo, 9.0), 0.0, 1.0)
 
 
 def analyse(samples: np.ndarray, rate: int = features.RATE) -> dict[str, Any]:
