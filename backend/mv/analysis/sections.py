@@ -12,6 +12,7 @@ MIN_SIDE_BARS = 2
 MIN_SECTION_BARS = 2
 NOVELTY_FLOOR = 0.12
 SAME_LABEL = 0.75
+SILENT = 0.02
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,24 @@ def similarity(rows: np.ndarray) -> np.ndarray:
 
 
 def novelty(ssm: np.ndarray, k: int = KERNEL_BARS) -> np.ndarray:
-    """Checkerboard novelty at each bar edge: similarity within the two sides minus across them."""
+    """Checkerboard novelty at each bar edge: similarity within the two sides minus across them, nearer bars weighing more."""
     n = len(ssm)
     out = np.zeros(n + 1)
     for b in range(MIN_SIDE_BARS, n - MIN_SIDE_BARS + 1):
-        left, right = slice(max(0, b - k), b), slice(b, min(n, b + k))
-        within = (ssm[left, left].mean() + ssm[right, right].mean()) / 2
-        out[b] = within - ssm[left, right].mean()
+        left, right = np.arange(max(0, b - k), b), np.arange(b, min(n, b + k))
+        wl, wr = _taper(b - left - 0.5, k), _taper(right - b + 0.5, k)
+
+        def mean(rows: np.ndarray, cols: np.ndarray, wr_: np.ndarray, wc: np.ndarray) -> float:
+            weights = np.outer(wr_, wc)
+            return float((ssm[np.ix_(rows, cols)] * weights).sum() / weights.sum())
+
+        within = (mean(left, left, wl, wl) + mean(right, right, wr, wr)) / 2
+        out[b] = within - mean(left, right, wl, wr)
     return out
+
+
+def _taper(distance: np.ndarray, k: int) -> np.ndarray:
+    return np.exp(-0.5 * (distance / (k / 2)) ** 2)
 
 
 def boundaries(curve: np.ndarray, min_gap: int = MIN_SECTION_BARS) -> list[int]:
@@ -99,32 +110,31 @@ def _labels(ssm: np.ndarray, spans: list[tuple[int, int]]) -> list[str]:
     return labels
 
 
-def segment(edges_s: np.ndarray, edges: np.ndarray, rows: np.ndarray, energy: np.ndarray) -> list[Section]:
-    """Sections over bars whose frame edges are `edges` (seconds `edges_s`); `energy` is per bar."""
+def segment(edges_s: np.ndarray, rows: np.ndarray, energy: np.ndarray) -> list[Section]:
+    """Sections over bars with edges `edges_s` (seconds); silent bars at either end join their neighbour."""
     n = len(rows)
     if n == 0:
         return []
-    ssm = similarity(rows)
-    cuts = [0, *boundaries(novelty(ssm)), n]
-    spans = list(zip(cuts[:-1], cuts[1:]))
-    labels = _labels(ssm, spans)
-    labels = _intro_outro(labels, spans, energy)
+    sounding = np.flatnonzero(energy > SILENT)
+    first, last = (int(sounding[0]), int(sounding[-1]) + 1) if sounding.size else (0, n)
+    ssm = similarity(rows[first:last])
+    cuts = [first + b for b in boundaries(novelty(ssm))]
+    spans = list(zip([0, *cuts], [*cuts, n]))
+    labels = _intro_outro(_labels(similarity(rows), spans), spans)
     return [Section(float(edges_s[a]), float(edges_s[b]), label, a, b - 1) for (a, b), label in zip(spans, labels)]
 
 
-def _intro_outro(labels: list[str], spans: list[tuple[int, int]], energy: np.ndarray) -> list[str]:
-    """Call a quieter, unrepeated first (last) section that is short next to the song the intro (outro)."""
+def _intro_outro(labels: list[str], spans: list[tuple[int, int]]) -> list[str]:
+    """Call an unrepeated first (last) section that is short next to the song the intro (outro); re-letter the rest."""
     if len(spans) < 3:
         return labels
     total = spans[-1][1]
-    median = float(np.median(energy))
     out = list(labels)
     for index, name in ((0, "intro"), (len(spans) - 1, "outro")):
         a, b = spans[index]
-        unique = labels.count(labels[index]) == 1
-        if unique and (b - a) <= max(2, total // 4) and float(np.mean(energy[a:b])) < median:
+        if labels.count(labels[index]) == 1 and (b - a) <= max(2, total // 4):
             out[index] = name
-    letters = {}
+    letters: dict[str, str] = {}
     for i, label in enumerate(out):
         if label not in ("intro", "outro"):
             letters.setdefault(label, string.ascii_uppercase[len(letters) % 26])

@@ -47,7 +47,7 @@ def analyse(samples: np.ndarray, rate: int = features.RATE) -> dict[str, Any]:
     rms_db = 20 * np.log10(f.rms + 1e-6)
     rows = sections.bar_features(bar_edges, f.mfcc, f.chroma, rms_db)
     bar_energy = _energy(f, bar_edges)
-    found = sections.segment(bar_edges_s, bar_edges, rows, bar_energy)
+    found = sections.segment(bar_edges_s, rows, bar_energy)
 
     score = vocals.activity(f.magnitude, f.rate, features.N_FFT, frame_rate)
     return {
