@@ -10,6 +10,7 @@ from mv.core.errors import EncoreError
 MAX_LINES = 2000
 MAX_LINE_CHARS = 300
 LAST_LINE_SECONDS = 6.0
+LONGEST_LINE_SECONDS = 12.0
 
 _STAMP = re.compile(r"\[(\d{1,3}):(\d{1,2})(?:[.:](\d{1,3}))?\]")
 _TAG = re.compile(r"\[([A-Za-z#][A-Za-z0-9_ #-]*):([^\]]*)\]\s*$")
@@ -96,12 +97,12 @@ def parse_lrc(text: str, duration: float) -> list[Line]:
 
 
 def _windows(stamped: list[tuple[float, str]], duration: float) -> list[Line]:
-    """Each line lasts until the next stamp; an empty stamp only ends the line before it."""
+    """Each line lasts until the next stamp (12 s at most); an empty stamp only ends the line before it."""
     lines: list[Line] = []
     for i, (start, words) in enumerate(stamped):
         if not words:
             continue
-        end = stamped[i + 1][0] if i + 1 < len(stamped) else min(duration, start + LAST_LINE_SECONDS)
+        end = min(stamped[i + 1][0], start + LONGEST_LINE_SECONDS) if i + 1 < len(stamped) else start + LAST_LINE_SECONDS
         if end > start:
             lines.append(Line(round(start, 3), round(min(end, duration), 3), words))
     return lines
