@@ -1,14 +1,21 @@
-"""Worker processes for analysis: bounded in number, started on first use, niced, killed on timeout and replaced."""
+"""Worker processes for analysis: bounded in number, started on first use, niced, killed on timeout and replaced.
+
+Each song is handled start to finish by one pool thread (send, wait with a deadline, take the answer,
+return the worker), so a job cancelled mid-song, or an event loop that has gone away, never strands a
+worker or a slot.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
-import weakref
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +29,7 @@ from mv.core.logging import get_logger
 log = get_logger(__name__)
 
 _PIPES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="analysis")
-START_SECONDS = 180.0
+START_SECONDS = 300.0
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -42,22 +49,26 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, process_group=0,
         )
 
-    def receive(self) -> dict[str, Any]:
-        """The next answer; EOFError when the worker is gone."""
-        assert self.process.stdout is not None
-        header = self.process.stdout.read(ANSWER.size)
+    def receive(self, deadline: float) -> dict[str, Any]:
+        """The next answer; TimeoutError past the deadline, EOFError when the worker is gone."""
+        stdout = self.process.stdout
+        assert stdout is not None
+        ready, _, _ = select.select([stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise TimeoutError("analysis worker overran its time")
+        header = stdout.read(ANSWER.size)
         if len(header) < ANSWER.size:
             raise EOFError("analysis worker closed its pipe")
         (size,) = ANSWER.unpack(header)
-        return json.loads(self.process.stdout.read(size))  # type: ignore[no-any-return]
+        return json.loads(stdout.read(size))  # type: ignore[no-any-return]
 
-    def exchange(self, pcm: bytes, rate: int) -> dict[str, Any]:
-        """Send one song, wait for its answer."""
-        assert self.process.stdin is not None
-        self.process.stdin.write(REQUEST.pack(rate, len(pcm)))
-        self.process.stdin.write(pcm)
-        self.process.stdin.flush()
-        return self.receive()
+    def send(self, pcm: bytes, rate: int) -> None:
+        """Hand the worker one song."""
+        stdin = self.process.stdin
+        assert stdin is not None
+        stdin.write(REQUEST.pack(rate, len(pcm)))
+        stdin.write(pcm)
+        stdin.flush()
 
     def kill(self) -> None:
         """Stop the worker and everything it started."""
@@ -76,7 +87,7 @@ class PoolLimits:
     """How many workers, how much memory each, how long one song may take."""
 
     workers: int = 1
-    memory_mb: int = 3072
+    memory_mb: int = 2048
     timeout: float = 120.0
 
 
@@ -87,46 +98,64 @@ class AnalysisPool:
         self.limits = limits
         self.cache_dir = cache_dir
         self._idle: list[_Worker] = []
-        self._gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+        self._alive = 0
+        self._closed = False
+        self._slots = threading.Condition()
 
-    def _semaphore(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if loop not in self._gates:
-            self._gates[loop] = asyncio.Semaphore(self.limits.workers)
-        return self._gates[loop]
+    def _checkout(self) -> _Worker:
+        with self._slots:
+            while not self._idle and self._alive >= self.limits.workers:
+                self._slots.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._alive += 1
+        try:
+            return self._spawn()
+        except BaseException:
+            self._checkin(None)
+            raise
+
+    def _checkin(self, w: _Worker | None) -> None:
+        """Return a healthy worker to the pool, or free the slot of a dead one."""
+        with self._slots:
+            if w is not None and not self._closed:
+                self._idle.append(w)
+            else:
+                self._alive -= 1
+                if w is not None:
+                    w.kill()
+            self._slots.notify()
 
     def _spawn(self) -> _Worker:
         w = _Worker(self.limits.memory_mb, self.cache_dir)
         try:
-            if not w.receive().get("ready"):
+            if not w.receive(time.monotonic() + START_SECONDS).get("ready"):
                 raise EOFError("no ready message")
-        except (EOFError, OSError, ValueError):
+        except (EOFError, OSError, ValueError, TimeoutError):
             w.kill()
             raise AnalysisFailed("The analysis worker could not start.") from None
+        log.info("analysis_worker_started", pid=w.process.pid)
         return w
+
+    def _analyse(self, pcm: bytes, rate: int) -> dict[str, Any]:
+        w = self._checkout()
+        try:
+            w.send(pcm, rate)
+            answer = w.receive(time.monotonic() + self.limits.timeout)
+        except TimeoutError:
+            w.kill()
+            self._checkin(None)
+            raise MediaTimeout("The song analysis took too long and was stopped.") from None
+        except (EOFError, OSError, ValueError):
+            w.kill()
+            self._checkin(None)
+            raise AnalysisFailed("The analysis worker stopped unexpectedly.") from None
+        self._checkin(w)
+        return answer
 
     async def run(self, pcm: bytes, rate: int) -> dict[str, Any]:
         """Analyse mono 16-bit PCM in a worker; a worker that fails or overruns is killed and replaced."""
-        loop = asyncio.get_running_loop()
-        async with self._semaphore():
-            w = self._idle.pop() if self._idle else None
-            try:
-                if w is None:
-                    w = await asyncio.wait_for(loop.run_in_executor(_PIPES, self._spawn), START_SECONDS)
-                answer = await asyncio.wait_for(loop.run_in_executor(_PIPES, w.exchange, pcm, rate), self.limits.timeout)
-            except asyncio.TimeoutError:
-                if w is not None:
-                    w.kill()
-                raise MediaTimeout("The song analysis took too long and was stopped.") from None
-            except (EOFError, OSError, ValueError):
-                if w is not None:
-                    w.kill()
-                raise AnalysisFailed("The analysis worker stopped unexpectedly.") from None
-            except asyncio.CancelledError:
-                if w is not None:
-                    w.kill()
-                raise
-            self._idle.append(w)
+        answer = await asyncio.get_running_loop().run_in_executor(_PIPES, self._analyse, pcm, rate)
         if "ok" in answer:
             return answer["ok"]  # type: ignore[no-any-return]
         log.warning("analysis_failed", reason=answer.get("error"))
@@ -135,9 +164,13 @@ class AnalysisPool:
         raise AnalysisFailed("The song could not be analysed.")
 
     def close(self) -> None:
-        """Stop every idle worker."""
-        while self._idle:
-            self._idle.pop().kill()
+        """Stop every idle worker now and each busy one when it finishes."""
+        with self._slots:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._alive -= len(idle)
+        for w in idle:
+            w.kill()
 
 
 _shared: AnalysisPool | None = None

@@ -68,7 +68,7 @@ def analyse(samples: np.ndarray, rate: int = features.RATE) -> dict[str, Any]:
 def _bar_edges(downbeats: np.ndarray, duration: float, fallback: float = 4.0) -> np.ndarray:
     """Bar edges in seconds from 0 to the end: the downbeats extended by whole bars before and after, or fixed blocks."""
     if downbeats.size < 2:
-        return np.append(np.arange(0.0, duration - fallback / 2, fallback), duration)
+        return np.append(np.arange(0.0, duration - fallback / 2, fallback) if duration > fallback else [0.0], duration)
     bar = float(np.median(np.diff(downbeats)))
     before = np.arange(downbeats[0] - bar, bar / 2, -bar)[::-1]
     after = np.arange(downbeats[-1] + bar, duration - bar / 2, bar)

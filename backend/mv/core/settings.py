@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     mv_ffmpeg_concurrency: int = Field(2, ge=1, le=64)
     mv_ffmpeg_timeout: float = Field(300.0, gt=0)
     mv_analysis_workers: int = Field(1, ge=1, le=16)
-    mv_analysis_memory_mb: int = Field(3072, ge=256, le=65536)
+    mv_analysis_memory_mb: int = Field(2048, ge=512, le=65536)
     mv_analysis_timeout: float = Field(120.0, gt=0)
     mv_default_wait: float = Field(2.0, ge=0, le=30)
     mv_rate_limit_per_minute: int = Field(60, ge=1, le=100000)

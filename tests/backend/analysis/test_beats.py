@@ -46,3 +46,22 @@ def test_energy_is_one_value_per_beat_and_follows_the_arrangement(band_song: tup
     intro = energy[beats < truth.boundaries[0]]
     chorus = energy[(beats >= truth.boundaries[1]) & (beats < truth.boundaries[2])]
     assert chorus.mean() > intro.mean() + 0.2
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: np.zeros(22050 * 5, dtype=np.float32),
+        lambda: np.zeros(2000, dtype=np.float32),
+        lambda: np.random.default_rng(1).normal(0, 0.1, 22050 * 2).astype(np.float32),
+        lambda: (0.3 * np.sin(2 * np.pi * 440 * np.arange(22050 * 6) / 22050)).astype(np.float32),
+    ],
+    ids=["silence", "a-tenth-of-a-second", "two-seconds-of-noise", "a-steady-tone"],
+)
+def test_songs_without_a_beat_still_get_a_whole_analysis(make: Any) -> None:
+    from mv.analysis import song
+
+    samples = make()
+    result = song.analyse(samples)
+    assert result["sections"][0]["start"] == 0.0 and result["sections"][-1]["end"] == round(samples.size / 22050, 3)
+    assert len(result["energy"]) == len(result["beats"]) and result["tempo"] >= 0
