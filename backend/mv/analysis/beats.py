@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 TIGHTNESS = 100.0
+TRIM_FRACTION = 0.2
+"""Leading and trailing beats weaker than this share of the typical beat are where nothing plays yet."""
 
 
 def track(onset: np.ndarray, periods: np.ndarray) -> np.ndarray:
@@ -46,7 +48,7 @@ def _trim(beats: np.ndarray, strength: np.ndarray) -> np.ndarray:
     width = max(3, int(np.median(np.diff(beats))) if beats.size > 1 else 3)
     window = np.hanning(width + 2)[1:-1]
     local = np.convolve(strength, window / window.sum(), mode="same")[beats]
-    threshold = 0.5 * np.sqrt(np.mean(local**2))
+    threshold = TRIM_FRACTION * np.sqrt(np.mean(local**2))
     keep = np.flatnonzero(local >= threshold)
     return beats[keep[0] : keep[-1] + 1] if keep.size else beats[:0]
 

@@ -9,10 +9,11 @@ import numpy as np
 
 KERNEL_BARS = 4
 MIN_SIDE_BARS = 2
-MIN_SECTION_BARS = 2
+MIN_SECTION_BARS = 4
+MIN_END_BARS = 3
 NOVELTY_FLOOR = 0.12
 SAME_LABEL = 0.75
-SILENT = 0.02
+SILENT_DB = 35.0
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def boundaries(curve: np.ndarray, min_gap: int = MIN_SECTION_BARS) -> list[int]:
             continue
         if curve[b] < curve[max(0, b - 1)] or curve[b] < curve[min(len(curve) - 1, b + 1)]:
             continue
-        if b >= min_gap and len(curve) - 1 - b >= min_gap and all(abs(int(b) - c) >= min_gap for c in chosen):
+        if b >= MIN_END_BARS and len(curve) - 1 - b >= MIN_END_BARS and all(abs(int(b) - c) >= min_gap for c in chosen):
             chosen.append(int(b))
     return sorted(chosen)
 
@@ -110,12 +111,12 @@ def _labels(ssm: np.ndarray, spans: list[tuple[int, int]]) -> list[str]:
     return labels
 
 
-def segment(edges_s: np.ndarray, rows: np.ndarray, energy: np.ndarray) -> list[Section]:
-    """Sections over bars with edges `edges_s` (seconds); silent bars at either end join their neighbour."""
+def segment(edges_s: np.ndarray, rows: np.ndarray, loudness_db: np.ndarray) -> list[Section]:
+    """Sections over bars with edges `edges_s` (seconds); near-silent bars at either end join their neighbour."""
     n = len(rows)
     if n == 0:
         return []
-    sounding = np.flatnonzero(energy > SILENT)
+    sounding = np.flatnonzero(loudness_db > loudness_db.max() - SILENT_DB)
     first, last = (int(sounding[0]), int(sounding[-1]) + 1) if sounding.size else (0, n)
     ssm = similarity(rows[first:last])
     cuts = [first + b for b in boundaries(novelty(ssm))]

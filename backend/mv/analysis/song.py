@@ -16,10 +16,15 @@ def _round(values: Any, digits: int = 3) -> list[float]:
     return [round(float(v), digits) for v in values]
 
 
+def _loudness_db(f: features.Features, edges: np.ndarray) -> np.ndarray:
+    """Mean power in dB between consecutive frame edges."""
+    power = f.rms.astype(float) ** 2
+    return np.array([10 * np.log10(power[a : max(b, a + 1)].mean() + 1e-10) for a, b in zip(edges[:-1], edges[1:])])
+
+
 def _energy(f: features.Features, edges: np.ndarray) -> np.ndarray:
     """Loudness between consecutive frame edges, 0-1 over the song's own range (3 dB below its quiet end, 9 dB at least)."""
-    power = f.rms.astype(float) ** 2
-    db = np.array([10 * np.log10(power[a : max(b, a + 1)].mean() + 1e-10) for a, b in zip(edges[:-1], edges[1:])])
+    db = _loudness_db(f, edges)
     if db.size == 0:
         return db
     lo, hi = np.percentile(db, 5) - 3.0, np.percentile(db, 95)
@@ -47,7 +52,7 @@ def analyse(samples: np.ndarray, rate: int = features.RATE) -> dict[str, Any]:
     rms_db = 20 * np.log10(f.rms + 1e-6)
     rows = sections.bar_features(bar_edges, f.mfcc, f.chroma, rms_db)
     bar_energy = _energy(f, bar_edges)
-    found = sections.segment(bar_edges_s, rows, bar_energy)
+    found = sections.segment(bar_edges_s, rows, _loudness_db(f, bar_edges))
 
     score = vocals.activity(f.magnitude, f.rate, features.N_FFT, frame_rate)
     return {
