@@ -2,7 +2,7 @@
 
 Each song is handled start to finish by one pool thread (send, wait with a deadline, take the answer,
 return the worker), so a job cancelled mid-song, or an event loop that has gone away, never strands a
-worker or a slot.
+worker or a slot; a song whose job is cancelled while it waits for a worker is dropped.
 """
 
 from __future__ import annotations
@@ -102,10 +102,15 @@ class AnalysisPool:
         self._closed = False
         self._slots = threading.Condition()
 
-    def _checkout(self) -> _Worker:
+    def _checkout(self, abandoned: threading.Event) -> _Worker | None:
+        """A free worker (started if the pool has room), or None once the song is no longer wanted."""
         with self._slots:
             while not self._idle and self._alive >= self.limits.workers:
-                self._slots.wait()
+                if abandoned.is_set():
+                    return None
+                self._slots.wait(0.5)
+            if abandoned.is_set():
+                return None
             if self._idle:
                 return self._idle.pop()
             self._alive += 1
@@ -137,8 +142,10 @@ class AnalysisPool:
         log.info("analysis_worker_started", pid=w.process.pid)
         return w
 
-    def _analyse(self, pcm: bytes, rate: int) -> dict[str, Any]:
-        w = self._checkout()
+    def _analyse(self, pcm: bytes, rate: int, abandoned: threading.Event) -> dict[str, Any]:
+        w = self._checkout(abandoned)
+        if w is None:
+            return {"error": "abandoned"}
         try:
             w.send(pcm, rate)
             answer = w.receive(time.monotonic() + self.limits.timeout)
@@ -155,7 +162,12 @@ class AnalysisPool:
 
     async def run(self, pcm: bytes, rate: int) -> dict[str, Any]:
         """Analyse mono 16-bit PCM in a worker; a worker that fails or overruns is killed and replaced."""
-        answer = await asyncio.get_running_loop().run_in_executor(_PIPES, self._analyse, pcm, rate)
+        abandoned = threading.Event()
+        try:
+            answer = await asyncio.get_running_loop().run_in_executor(_PIPES, self._analyse, pcm, rate, abandoned)
+        except asyncio.CancelledError:
+            abandoned.set()
+            raise
         if "ok" in answer:
             return answer["ok"]  # type: ignore[no-any-return]
         log.warning("analysis_failed", reason=answer.get("error"))
