@@ -34,7 +34,7 @@ async def get_analysis(audio_id: IdPath, services: ServicesDep, wait: float = Qu
     return _answer(result)  # type: ignore[return-value]
 
 
-@router.post("/analysis/{audio_id}", response_model=SongAnalysis, responses={**ERRORS, **JOB_RESPONSES}, summary="Analyse a song again")
+@router.post("/analyse/{audio_id}", response_model=SongAnalysis, responses={**ERRORS, **JOB_RESPONSES}, summary="Analyse a song again")
 async def reanalyse(audio_id: IdPath, services: ServicesDep, wait: float = Query(0, ge=0, le=30, description=WAIT)) -> SongAnalysis | JSONResponse:
     """Start a fresh analysis of the song; its result when it finishes within `wait`, else 202."""
     job = await service.request_analysis(services, str(audio_id), force=True)

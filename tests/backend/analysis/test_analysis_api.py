@@ -114,3 +114,14 @@ async def test_plain_lyrics_are_timed_over_the_vocal_stretches(client: httpx.Asy
     assert [l["text"] for l in lines] == ["la la la", "sing it loud"] and answer.json()["timing"] == "vocals"
     assert lines[0]["start"] == 0.0 and lines[0]["end"] == lines[1]["start"] and lines[1]["end"] <= 24.1
     assert (await finished_analysis(client, audio_id))["lyrics"] == lines
+
+
+async def test_a_song_can_be_analysed_again_on_demand(client: httpx.AsyncClient, clicks: dict[str, tuple[Truth, Path]]) -> None:
+    _, path = clicks["174"]
+    audio_id = await upload(client, path)
+    first = await finished_analysis(client, audio_id)
+    services = client.app.state.services  # type: ignore[attr-defined]
+    before = (await services.assets.get(audio_id)).info["analysis_job"]
+    again = await client.post(f"/api/audio/analyse/{audio_id}", params={"wait": 30})
+    assert again.status_code == 200 and again.json()["beats"] == first["beats"]
+    assert (await services.assets.get(audio_id)).info["analysis_job"] != before

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/audio/analyse/{audio_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Analyse a song again
+         * @description Start a fresh analysis of the song; its result when it finishes within `wait`, else 202.
+         */
+        post: operations["analysis-reanalyse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audio/analysis/{audio_id}": {
         parameters: {
             query?: never;
@@ -17,11 +37,7 @@ export interface paths {
          */
         get: operations["analysis-get_analysis"];
         put?: never;
-        /**
-         * Analyse a song again
-         * @description Start a fresh analysis of the song; its result when it finishes within `wait`, else 202.
-         */
-        post: operations["analysis-reanalyse"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1240,7 +1256,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "analysis-get_analysis": {
+    "analysis-reanalyse": {
         parameters: {
             query?: {
                 /** @description Seconds to wait for a running analysis before answering 202 (0-30). */
@@ -1302,7 +1318,7 @@ export interface operations {
             };
         };
     };
-    "analysis-reanalyse": {
+    "analysis-get_analysis": {
         parameters: {
             query?: {
                 /** @description Seconds to wait for a running analysis before answering 202 (0-30). */
