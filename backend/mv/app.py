@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from mv import __version__
 from mv.assets.repository import AssetRepository
+from mv.config_manager import initialize_config_flavors
 from mv.core import ffmpeg, handlers
 from mv.core.db import Database
 from mv.core.errors import ErrorBody
@@ -22,8 +23,6 @@ from mv.core.settings import Settings, get_settings
 from mv.core.storage import MediaStorage, S3Mirror
 from mv.deps import Services
 from mv.domains import SETUP_HOOKS, routers
-from mv.flavors.registry import FlavorRegistry
-from mv.flavors.service import FlavorService
 from mv.jobs.repository import JobRepository
 from mv.jobs.runner import JobRunner
 
@@ -56,7 +55,7 @@ def _error_schema(app: FastAPI) -> dict[str, object]:
 
 def build_services(settings: Settings) -> Services:
     """Create every long-lived service from settings."""
-    flavors = FlavorService(FlavorRegistry.load(settings.mv_configs_dir), debug=settings.mv_debug_mode)
+    flavors = initialize_config_flavors(settings.mv_configs_dir, debug=settings.mv_debug_mode)
     db = Database(settings.mv_data_dir / "encore.db")
     s3 = (
         S3Mirror(

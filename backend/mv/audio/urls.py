@@ -74,33 +74,51 @@ def check_url(url: str, allowed: frozenset[str]) -> Target:
     return Target(url=url, host=host, port=port, youtube=True)
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _globally_routed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return ip.is_global and not ip.is_multicast and not ip.is_reserved
+
+
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _globally_routed(ip)
+    if ip.ipv4_mapped is not None:
+        return _globally_routed(ip.ipv4_mapped)
+    if ip in _NAT64:
+        return _globally_routed(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    embedded = [ip.sixtofour] if ip.sixtofour else list(ip.teredo or ())
+    return _globally_routed(ip) and all(_globally_routed(v4) for v4 in embedded)
 
 
-def resolve_public(host: str, port: int) -> list[tuple[int, str]]:
-    """Every address of `host`; refuses if any of them is private, loopback, link-local or reserved."""
+def resolve(host: str, port: int, *, allow_private: bool = False) -> list[tuple[int, str]]:
+    """Every address of `host`; unless `allow_private`, refuses if any is private, loopback, link-local or reserved."""
     try:
         infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
     except OSError:
         raise BadRequest("The link's host could not be resolved.") from None
-    addresses = [(info[0], info[4][0]) for info in infos]
-    if not addresses or not all(_is_public(address) for _, address in addresses):
+    addresses = [(info[0], str(info[4][0])) for info in infos]
+    if not addresses or not (allow_private or all(_is_public(address) for _, address in addresses)):
         raise BadRequest("The link's host resolves to a private or local address.")
     return addresses
 
 
 @dataclass
 class Policy:
-    """Where one import's connections may go; records the first refusal."""
+    """Where one import's connections may go; records the first refusal and why."""
 
     youtube: bool
     allowed: frozenset[str]
+    allow_private: bool = False
     refused: str | None = None
     connections: list[str] = field(default_factory=list)
+
+    def refuse(self, reason: str, message: str) -> ForbiddenHost:
+        """Record why the import stopped (the first reason wins); the error to raise."""
+        self.refused = self.refused or reason
+        return ForbiddenHost(message)
 
     def permits(self, host: str, port: int) -> bool:
         """Whether a connection to this host is in scope for the import."""
@@ -109,16 +127,14 @@ class Policy:
             return True
         return self.youtube and (host in YOUTUBE_HOSTS or host.endswith(YOUTUBE_MEDIA_SUFFIXES))
 
-    def vet(self, host: str, port: int) -> list[tuple[int, str]] | None:
-        """Addresses to connect to (None: use the host as is); raises ForbiddenHost when out of scope."""
+    def vet(self, host: str, port: int) -> list[tuple[int, str]]:
+        """The addresses to connect to, resolved and checked now; raises ForbiddenHost when out of scope."""
         if not self.permits(host, port):
-            self.refused = self.refused or host
-            raise ForbiddenHost(f"connection to {host} is not allowed")
-        self.connections.append(f"{host}:{port}")
-        if allowlisted(host, port, self.allowed):
-            return None
+            raise self.refuse("host", f"connection to {host} is not allowed")
+        private_ok = self.allow_private and allowlisted(host, port, self.allowed)
         try:
-            return resolve_public(host, port)
+            addresses = resolve(host, port, allow_private=private_ok)
         except BadRequest:
-            self.refused = self.refused or host
-            raise ForbiddenHost(f"{host} resolves to a non-public address") from None
+            raise self.refuse("address", f"{host} resolves to a non-public address") from None
+        self.connections.append(f"{host}:{port}")
+        return addresses

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     mv_max_audio_seconds: int = Field(900, ge=10, le=7200)
     mv_max_body_mb: int = Field(60, ge=1, le=4096)
     mv_download_hosts: str = ""
+    mv_download_allow_private: bool = False
     mv_job_concurrency: int = Field(32, ge=1, le=256)
     mv_ffmpeg_concurrency: int = Field(2, ge=1, le=64)
     mv_ffmpeg_timeout: float = Field(300.0, gt=0)

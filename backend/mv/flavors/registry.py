@@ -47,6 +47,17 @@ def _load_file(path: Path, model: type[FlavorFile]) -> FlavorFile:
         raise FlavorConfigError(f"Config file {path} is invalid: {problems}") from None
 
 
+def flavor_dirs(directory: Path) -> list[Path]:
+    """The flavor folders below `directory`, `default` first, then alphabetically; a bad name stops startup."""
+    if not directory.is_dir():
+        raise FlavorConfigError(f"Config directory {directory} does not exist.")
+    found = sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    for sub in found:
+        if not _NAME.fullmatch(sub.name):
+            raise FlavorConfigError(f"Flavor directory name {sub.name!r} must be lowercase letters, digits, - or _.")
+    return sorted(found, key=lambda p: p.name != DEFAULT)
+
+
 class FlavorRegistry:
     """Read-only map of flavor name to validated files."""
 
@@ -61,12 +72,8 @@ class FlavorRegistry:
     @classmethod
     def load(cls, directory: Path) -> FlavorRegistry:
         """Parse every `<flavor>/<file>.yaml` below `directory`."""
-        if not directory.is_dir():
-            raise FlavorConfigError(f"Config directory {directory} does not exist.")
         flavors: dict[str, Flavor] = {}
-        for sub in sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-            if not _NAME.fullmatch(sub.name):
-                raise FlavorConfigError(f"Flavor directory name {sub.name!r} must be lowercase letters, digits, - or _.")
+        for sub in flavor_dirs(directory):
             known = {m.file_name for m in FILE_TYPES}
             stray = [p.name for p in sub.glob("*.yaml") if p.stem not in known]
             if stray:

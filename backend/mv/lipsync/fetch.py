@@ -10,7 +10,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from mv.audio.urls import allowlisted, resolve_public
+from mv.audio.urls import allowlisted, resolve
 from mv.core.errors import BadRequest, PayloadTooLarge, UpstreamError
 from mv.core.logging import get_logger
 from mv.providers.replicate import is_output_host
@@ -43,20 +43,20 @@ def check_url(url: str, operator_hosts: frozenset[str], what: str) -> httpx.URL:
 class _VettedConnections(httpcore.AsyncNetworkBackend):
     """Resolves each host once, refuses private answers, and connects to exactly the address it checked."""
 
-    def __init__(self, operator_hosts: frozenset[str], what: str) -> None:
+    def __init__(self, operator_hosts: frozenset[str], what: str, allow_private: bool) -> None:
         self.inner = httpcore.AnyIOBackend()
         self.operator_hosts = operator_hosts
         self.what = what
+        self.allow_private = allow_private
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                           socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
-        """Open a connection to a vetted address of `host` (operator-allowlisted hosts connect as configured)."""
-        address = host
-        if not allowlisted(host, port, self.operator_hosts):
-            try:
-                address = (await asyncio.to_thread(resolve_public, host, port))[0][1]
-            except BadRequest:
-                raise UrlRefused(f"The {self.what} points at a private or local address, or its host cannot be resolved.") from None
+        """Open a connection to a vetted address of `host`; private ones only for allowlisted hosts when the operator allows it."""
+        private_ok = self.allow_private and allowlisted(host, port, self.operator_hosts)
+        try:
+            address = (await asyncio.to_thread(resolve, host, port, allow_private=private_ok))[0][1]
+        except BadRequest:
+            raise UrlRefused(f"The {self.what} points at a private or local address, or its host cannot be resolved.") from None
         return await self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
 
     async def sleep(self, seconds: float) -> None:
@@ -64,18 +64,19 @@ class _VettedConnections(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
-def _client(operator_hosts: frozenset[str], what: str, timeout: float) -> httpx.AsyncClient:
+def _client(operator_hosts: frozenset[str], what: str, timeout: float, allow_private: bool) -> httpx.AsyncClient:
     transport = httpx.AsyncHTTPTransport(trust_env=False)
     transport._pool = httpcore.AsyncConnectionPool(  # httpx has no public way to choose the network backend
-        ssl_context=httpx.create_ssl_context(trust_env=False), network_backend=_VettedConnections(operator_hosts, what)
+        ssl_context=httpx.create_ssl_context(trust_env=False), network_backend=_VettedConnections(operator_hosts, what, allow_private)
     )
     return httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False, trust_env=False)
 
 
-async def fetch(url: str, dest: Path, *, operator_hosts: frozenset[str], max_bytes: int, what: str, timeout: float = 120.0) -> Path:
+async def fetch(url: str, dest: Path, *, operator_hosts: frozenset[str], max_bytes: int, what: str, allow_private: bool = False,
+                timeout: float = 120.0) -> Path:
     """Download `url` to `dest`, re-checking every redirect and every connection; the file is used only after this returns."""
     current = check_url(url, operator_hosts, what)
-    async with _client(operator_hosts, what, timeout) as client:
+    async with _client(operator_hosts, what, timeout, allow_private) as client:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 location = await _download(client, current, dest, max_bytes, what)

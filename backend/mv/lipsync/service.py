@@ -83,7 +83,8 @@ async def _source_video(services: Services, request: dict[str, Any], workdir: Pa
         return services.storage.path(asset.storage_key or "")
     limit = services.settings.mv_max_upload_mb * 2**20
     allowed = services.settings.download_hosts
-    path = await fetch.fetch(request["video_url"], workdir / "source_video.mp4", operator_hosts=allowed, max_bytes=limit, what="video_url")
+    path = await fetch.fetch(request["video_url"], workdir / "source_video.mp4", operator_hosts=allowed, max_bytes=limit, what="video_url",
+                             allow_private=services.settings.mv_download_allow_private)
     return path
 
 
@@ -96,7 +97,8 @@ async def _source_audio(services: Services, ctx: JobContext, workdir: Path) -> s
         return str(ctx.state["fetched_audio_id"])
     limit = services.settings.mv_max_upload_mb * 2**20
     allowed = services.settings.download_hosts
-    fetched = await fetch.fetch(request["audio_url"], workdir / "source_audio", operator_hosts=allowed, max_bytes=limit, what="audio_url")
+    fetched = await fetch.fetch(request["audio_url"], workdir / "source_audio", operator_hosts=allowed, max_bytes=limit, what="audio_url",
+                                allow_private=services.settings.mv_download_allow_private)
     imported = await ingest_file(services, fetched, filename=None, workdir=workdir)
     await ctx.checkpoint(fetched_audio_id=imported.audio_id)
     return imported.audio_id

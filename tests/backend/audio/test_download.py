@@ -2,61 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from loopback_http import LoopbackServer, file_reply, redirect
 from mv.audio.urls import check_url
 from mv.core.errors import BadRequest
-
-
-class Server:
-    """A loopback HTTP server that counts requests; serves files and redirects."""
-
-    def __init__(self, files: dict[str, Path], redirects: dict[str, str] | None = None) -> None:
-        self.paths: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # noqa: D401 - quiet
-                pass
-
-            def do_HEAD(self):
-                self.do_GET(head=True)
-
-            def do_GET(self, head=False):
-                outer.paths.append(self.path)
-                if self.path in (redirects or {}):
-                    self.send_response(302)
-                    self.send_header("Location", redirects[self.path])
-                    self.end_headers()
-                    return
-                source = files.get(self.path)
-                if source is None:
-                    self.send_error(404)
-                    return
-                data = source.read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Type", "audio/mpeg")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if not head:
-                    self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
 
 HOSTILE = "/..%2F..%2F%24%28touch%20pwned%29.mp3"
 
@@ -64,9 +16,8 @@ HOSTILE = "/..%2F..%2F%24%28touch%20pwned%29.mp3"
 @pytest.fixture
 def server(media):
     song = media.clicks(20.0, at=(5.0,))
-    srv = Server({"/song.mp3": song, HOSTILE: song, "/notes.txt": media.text("hello", "notes.txt")})
-    yield srv
-    srv.close()
+    with LoopbackServer({"/song.mp3": file_reply(song), HOSTILE: file_reply(song), "/notes.txt": file_reply(media.text("hello", "notes.txt"))}) as srv:
+        yield srv
 
 
 def stored_files(client) -> list[str]:
@@ -75,7 +26,7 @@ def stored_files(client) -> list[str]:
 
 
 async def test_download_from_an_allowlisted_host(app_client, server):
-    client = await app_client(mv_download_hosts=f"127.0.0.1:{server.port}")
+    client = await app_client(mv_download_hosts=f"127.0.0.1:{server.port}", mv_download_allow_private=True)
     response = await client.post("/api/audio/download?wait=30", json={"url": server.url("/song.mp3"), "audio_quality": "128"})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -91,8 +42,18 @@ async def test_download_from_an_allowlisted_host(app_client, server):
     assert server.paths and all(p == "/song.mp3" for p in server.paths)
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+async def test_allowlisted_host_on_a_loopback_address_needs_the_private_flag(app_client, server, host):
+    client = await app_client(mv_download_hosts=f"{host}:{server.port}")
+    response = await client.post("/api/audio/download?wait=30", json={"url": server.url("/song.mp3", host=host)})
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": "BadRequest", "detail": "The link's host resolves to a private or local address."}
+    assert server.connections == 0 and server.paths == []
+    assert await client.app.state.services.jobs.unfinished() == [] and stored_files(client) == []
+
+
 async def test_download_answers_202_then_finishes(app_client, server):
-    client = await app_client(mv_download_hosts="127.0.0.1")
+    client = await app_client(mv_download_hosts="127.0.0.1", mv_download_allow_private=True)
     response = await client.post("/api/audio/download?wait=0", json={"url": server.url("/song.mp3")})
     assert response.status_code == 202
     job_id = response.json()["job_id"]
@@ -102,7 +63,7 @@ async def test_download_answers_202_then_finishes(app_client, server):
 
 
 async def test_hostile_title_lands_under_its_uuid(app_client, server, tmp_path):
-    client = await app_client(mv_download_hosts=f"127.0.0.1:{server.port}")
+    client = await app_client(mv_download_hosts=f"127.0.0.1:{server.port}", mv_download_allow_private=True)
     response = await client.post("/api/audio/download?wait=30", json={"url": server.url(HOSTILE)})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -140,36 +101,29 @@ async def test_playlist_link_is_refused_clearly(client):
 
 
 async def test_redirect_off_the_allowlist_is_refused(app_client, media, server):
-    target = Server({"/song.mp3": media.clicks(20.0, at=(5.0,))})
-    hop = Server({}, {"/go": target.url("/song.mp3")})
-    try:
-        client = await app_client(mv_download_hosts=f"127.0.0.1:{hop.port}")
+    with LoopbackServer({"/song.mp3": file_reply(media.clicks(20.0, at=(5.0,)))}) as target, \
+            LoopbackServer({"/go": redirect(target.url("/song.mp3"))}) as hop:
+        client = await app_client(mv_download_hosts=f"127.0.0.1:{hop.port}", mv_download_allow_private=True)
         response = await client.post("/api/audio/download?wait=30", json={"url": hop.url("/go")})
         assert response.status_code == 400, response.text
         assert "host" in response.json()["detail"]
-        assert hop.paths == ["/go"] and target.paths == []
+        assert hop.paths == ["/go"] and target.paths == [] and target.connections == 0
         assert stored_files(client) == []
-    finally:
-        hop.close()
-        target.close()
 
 
 async def test_non_audio_at_an_allowed_link_fails_cleanly(app_client, server):
-    client = await app_client(mv_download_hosts=f"127.0.0.1:{server.port}")
+    client = await app_client(mv_download_hosts=f"127.0.0.1:{server.port}", mv_download_allow_private=True)
     response = await client.post("/api/audio/download?wait=30", json={"url": server.url("/notes.txt")})
     assert response.status_code in (400, 415), response.text
     assert stored_files(client) == []
 
 
 async def test_oversize_download_is_refused(app_client, media):
-    big = Server({"/big.mp3": media.tone(120.0, ext="wav")})
-    try:
-        client = await app_client(mv_download_hosts=f"127.0.0.1:{big.port}", mv_max_upload_mb=1)
+    with LoopbackServer({"/big.mp3": file_reply(media.tone(120.0, ext="wav"))}) as big:
+        client = await app_client(mv_download_hosts=f"127.0.0.1:{big.port}", mv_download_allow_private=True, mv_max_upload_mb=1)
         response = await client.post("/api/audio/download?wait=30", json={"url": big.url("/big.mp3")})
         assert response.status_code == 413, response.text
         assert stored_files(client) == []
-    finally:
-        big.close()
 
 
 @pytest.mark.parametrize("url", [
