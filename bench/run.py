@@ -161,7 +161,8 @@ def limits_section(reports: dict[str, Any]) -> list[str]:
         lines += [
             "- **The first song's analysis** includes starting the worker process: importing librosa and loading its",
             "  compiled numba routines, then a warm-up analysis, which takes longer than the song itself. Later songs",
-            "  use the warm worker. Next step: start the worker in the background when the server starts.",
+            "  use the warm worker, and the server starts one in the background when it starts, so only a song",
+            "  arriving in its first seconds waits for this.",
         ]
     if a.get("target_warm_under_10s") is False:
         lines += [

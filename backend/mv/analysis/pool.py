@@ -99,7 +99,7 @@ class AnalysisPool:
         self.cache_dir = cache_dir
         self._idle: list[_Worker] = []
         self._alive = 0
-        self._closed = False
+        self.closed = False
         self._slots = threading.Condition()
 
     def _checkout(self, abandoned: threading.Event) -> _Worker | None:
@@ -123,7 +123,7 @@ class AnalysisPool:
     def _checkin(self, w: _Worker | None) -> None:
         """Return a healthy worker to the pool, or free the slot of a dead one."""
         with self._slots:
-            if w is not None and not self._closed:
+            if w is not None and not self.closed:
                 self._idle.append(w)
             else:
                 self._alive -= 1
@@ -160,6 +160,23 @@ class AnalysisPool:
         self._checkin(w)
         return answer
 
+    def _prestart(self) -> None:
+        with self._slots:
+            if self._idle or self._alive >= self.limits.workers:
+                return
+            self._alive += 1
+        try:
+            w = self._spawn()
+        except Exception:  # noqa: BLE001 - the first song will try again and report it
+            self._checkin(None)
+            log.warning("analysis_worker_prestart_failed")
+            return
+        self._checkin(w)
+
+    def prestart(self) -> None:
+        """Start one worker in the background when none exists, so the first song finds it warm."""
+        _PIPES.submit(self._prestart)
+
     async def run(self, pcm: bytes, rate: int) -> dict[str, Any]:
         """Analyse mono 16-bit PCM in a worker; a worker that fails or overruns is killed and replaced."""
         abandoned = threading.Event()
@@ -178,7 +195,7 @@ class AnalysisPool:
     def close(self) -> None:
         """Stop every idle worker now and each busy one when it finishes."""
         with self._slots:
-            self._closed = True
+            self.closed = True
             idle, self._idle = self._idle, []
             self._alive -= len(idle)
         for w in idle:
@@ -189,9 +206,9 @@ _shared: AnalysisPool | None = None
 
 
 def shared_pool(limits: PoolLimits, cache_dir: str) -> AnalysisPool:
-    """The process-wide pool (workers are expensive to start), rebuilt when the limits change."""
+    """The process-wide pool (workers are expensive to start), rebuilt when the limits change or it was closed."""
     global _shared
-    if _shared is None or _shared.limits != limits:
+    if _shared is None or _shared.limits != limits or _shared.closed:
         if _shared is not None:
             _shared.close()
         _shared = AnalysisPool(limits, cache_dir)

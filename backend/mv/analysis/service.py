@@ -178,10 +178,15 @@ async def on_audio_stored(services: Services, audio_id: str) -> None:
 
 
 def setup(services: Services) -> None:
-    """Register the analysis job and listen for new songs."""
+    """Register the analysis job, listen for new songs, and have a worker warm by the time the first one comes."""
 
     async def handler(ctx: JobContext) -> dict[str, Any]:
         return await run(services, ctx)
 
     services.runner.register(JOB_KIND, handler)
     services.on_audio_stored.append(lambda audio_id: on_audio_stored(services, audio_id))
+
+    async def warm_worker() -> None:
+        pool(services).prestart()
+
+    services.on_started.append(warm_worker)

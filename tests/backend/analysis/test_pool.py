@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from mv.analysis import service as analysis_service
 from mv.analysis.pool import AnalysisFailed, AnalysisPool, PoolLimits
 from mv.core.ffmpeg import MediaTimeout
 
@@ -45,3 +47,16 @@ async def test_a_song_past_the_memory_cap_fails_clearly_and_the_next_one_runs(tm
         assert (await pool.run(noise(2), RATE))["duration"] == 2.0
     finally:
         pool.close()
+
+
+
+async def test_the_server_starts_a_warm_worker_before_the_first_song(app_client) -> None:  # type: ignore[no-untyped-def]
+    client = await app_client(mv_analysis_workers=2)  # limits no other test uses: a pool of its own, empty at start
+    pool = analysis_service.pool(client.app.state.services)
+    for _ in range(3000):
+        if pool._idle:
+            break
+        await asyncio.sleep(0.1)
+    (worker,) = pool._idle
+    assert worker.process.poll() is None
+    pool.close()
