@@ -126,7 +126,7 @@ def analysis_section(r: dict[str, Any]) -> list[str]:
         f"| Encore job, warm worker (decode + tempo, beats, bars, sections, energy, vocals) | {fmt(e['warm_median_s'])} | "
         f"{fmt(e['worker_cpu_median_s'])} | {e['tempo']} | {e['beat_f']} | {e['boundaries_within_a_bar']} (extra: {e['extra_boundaries']}) |",
         f"| Encore job, first song (starts the worker: imports and a warm-up) | {fmt(e['cold_s'])} | | | | |",
-        f"| librosa `beat_track` alone (tempo and beats only) | {fmt(b['seconds'])} | | {b['tempo']} | {b['beat_f']} | |",
+        f"| librosa `beat_track` alone (tempo and beats only, in-process, not niced) | {fmt(b['seconds'])} | | {b['tempo']} | {b['beat_f']} | |",
         "",
         f"Worker peak memory {e['worker_peak_rss_mb']} MB. Targets: warm job under 10 s = {r['target_warm_under_10s']}, "
         f"worker CPU under 10 s = {r['target_worker_cpu_under_10s']}, first song under 10 s = {r['target_cold_under_10s']}. "
@@ -160,7 +160,7 @@ def limits_section(reports: dict[str, Any]) -> list[str]:
     if a.get("target_cold_under_10s") is False:
         lines += [
             "- **The first song's analysis** includes starting the worker process: importing librosa and loading its",
-            "  compiled numba routines, then a warm-up analysis, which takes longer than the song itself. Later songs",
+            "  compiled numba routines, then a warm-up analysis, which take longer than the analysis itself. Later songs",
             "  use the warm worker, and the server starts one in the background when it starts, so only a song",
             "  arriving in its first seconds waits for this.",
         ]
