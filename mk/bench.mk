@@ -6,5 +6,5 @@ $(BENCH_STAMP): $(ROOT)/bench/requirements.txt $(VENV)/.installed
 	@touch $@
 
 .PHONY: bench
-bench: deps test-system-deps $(BENCH_STAMP)
+bench: test-deps $(BENCH_STAMP)
 	cd $(ROOT) && $(PY) bench/run.py

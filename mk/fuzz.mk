@@ -2,5 +2,5 @@
 FUZZ_SECONDS ?= 300
 
 .PHONY: fuzz
-fuzz: deps test-system-deps
+fuzz: test-deps
 	cd $(ROOT) && ENCORE_FUZZ_SECONDS=$(FUZZ_SECONDS) $(PY) -m pytest -q -p no:xdist tests/backend/core/test_fuzz_atheris.py

@@ -6,6 +6,7 @@ import ipaddress
 
 import uvicorn
 
+from mv.core.http_server import guarded_protocol
 from mv.core.logging import configure_logging, get_logger
 from mv.core.settings import get_settings
 
@@ -31,7 +32,17 @@ def main() -> None:
     elif settings.api_key is None:
         log.info("no_api_key", detail="API_KEY is unset: serving without authentication", host=host)
     log.info("encore_listening", url=f"http://{host}:{settings.backend_port}")
-    uvicorn.run("mv.app:create_app", factory=True, host=host, port=settings.backend_port, log_config=None, proxy_headers=False)
+    uvicorn.run(
+        "mv.app:create_app",
+        factory=True,
+        host=host,
+        port=settings.backend_port,
+        log_config=None,
+        proxy_headers=False,
+        http=guarded_protocol(settings),
+        ws="none",
+        timeout_keep_alive=settings.mv_keep_alive_timeout,
+    )
 
 
 if __name__ == "__main__":

@@ -16,9 +16,16 @@ from mv.config_manager import initialize_config_flavors
 from mv.core import ffmpeg, handlers
 from mv.core.db import Database
 from mv.core.errors import ErrorBody
-from mv.core.limits import RateLimiter
+from mv.core.limits import PROXY_TOKEN_HEADER, ClientIdentity, RateLimiter
 from mv.core.logging import configure_logging, get_logger
-from mv.core.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, UnhandledErrorMiddleware
+from mv.core.middleware import (
+    ApiKeyMiddleware,
+    BodyLimitMiddleware,
+    ErrorShapeMiddleware,
+    NoSniffMiddleware,
+    RequestContextMiddleware,
+    UnhandledErrorMiddleware,
+)
 from mv.core.settings import Settings, get_settings
 from mv.core.storage import MediaStorage, S3Mirror
 from mv.deps import Services
@@ -53,6 +60,16 @@ def _error_schema(app: FastAPI) -> dict[str, object]:
     return schema
 
 
+def _proxy_proofs(settings: Settings) -> dict[str, str]:
+    """Headers whose secret value proves a request came through Encore's web server."""
+    proofs = {}
+    if settings.mv_proxy_token is not None:
+        proofs[PROXY_TOKEN_HEADER] = settings.mv_proxy_token.get_secret_value()
+    if settings.api_key is not None:
+        proofs["x-api-key"] = settings.api_key.get_secret_value()
+    return proofs
+
+
 def build_services(settings: Settings) -> Services:
     """Create every long-lived service from settings."""
     flavors = initialize_config_flavors(settings.mv_configs_dir, debug=settings.mv_debug_mode)
@@ -81,6 +98,7 @@ def build_services(settings: Settings) -> Services:
         flavors=flavors,
     )
     services.extras["paid_rate_limiter"] = RateLimiter(settings.mv_rate_limit_per_minute)
+    services.extras["client_identity"] = ClientIdentity(settings.trusted_proxy_networks, _proxy_proofs(settings))
     for setup in SETUP_HOOKS:
         setup(services)
     return services
@@ -121,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Turn a song and an idea into a music video.",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        redirect_slashes=False,
     )
     app.state.services = services
     app.openapi = lambda: _error_schema(app)  # type: ignore[method-assign]
@@ -138,5 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Content-Type", "X-API-Key", "Range", "X-Request-ID"],
         expose_headers=["Content-Range", "Accept-Ranges", "X-Request-ID"],
     )
+    app.add_middleware(ErrorShapeMiddleware)
+    app.add_middleware(NoSniffMiddleware)
     app.add_middleware(RequestContextMiddleware)
     return app

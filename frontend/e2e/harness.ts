@@ -1,5 +1,6 @@
 /** Starts the real backend (offline provider) and the built Next server on loopback, plus headless Chromium. */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,7 +11,10 @@ import { chromium, type Browser } from "playwright-core";
 export const FRONTEND_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ROOT_DIR = path.resolve(FRONTEND_DIR, "..");
 export const ARTIFACTS_DIR = path.join(FRONTEND_DIR, "e2e", ".artifacts");
-export const SCREENSHOTS_DIR = path.join(ROOT_DIR, "docs", "screenshots");
+/** Test screenshots stay in the ignored artifacts folder; `make screenshots` points this at docs/screenshots. */
+export const SCREENSHOTS_DIR = process.env.E2E_SCREENSHOTS_DIR
+  ? path.resolve(process.env.E2E_SCREENSHOTS_DIR)
+  : path.join(ARTIFACTS_DIR, "screenshots");
 /** The key the Next server adds server-side; the browser must never see it. */
 export const E2E_API_KEY = "e2e-key-not-for-browsers";
 
@@ -117,6 +121,8 @@ export async function startHarness(): Promise<Harness> {
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const baseUrl = `http://127.0.0.1:${frontendPort}`;
   const children: ChildProcess[] = [];
+  // Proves to the API that a request came through the web app's proxy, so its X-Forwarded-For counts.
+  const proxyToken = randomBytes(16).toString("hex");
 
   const backendEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -124,6 +130,7 @@ export async function startHarness(): Promise<Harness> {
     MV_DATA_DIR: path.join(workDir, "data"),
     MV_MEDIA_ROOT: mediaDir,
     API_KEY: E2E_API_KEY,
+    MV_PROXY_TOKEN: proxyToken,
     BACKEND_PORT: String(backendPort),
     PYTHONUNBUFFERED: "1",
   };
@@ -144,9 +151,12 @@ export async function startHarness(): Promise<Harness> {
     ensureBuild();
     const next = startLogged(
       "next",
-      path.join(FRONTEND_DIR, "node_modules", ".bin", "next"),
-      ["start", "-p", String(frontendPort), "-H", "127.0.0.1"],
-      { cwd: FRONTEND_DIR, env: { ...process.env, BACKEND_URL: backendUrl, API_KEY: E2E_API_KEY, NEXT_TELEMETRY_DISABLED: "1" } },
+      process.execPath,
+      [path.join(FRONTEND_DIR, "server.mjs"), "-p", String(frontendPort), "-H", "127.0.0.1"],
+      {
+        cwd: FRONTEND_DIR,
+        env: { ...process.env, BACKEND_URL: backendUrl, API_KEY: E2E_API_KEY, MV_PROXY_TOKEN: proxyToken, NEXT_TELEMETRY_DISABLED: "1" },
+      },
     );
     children.push(next);
     await waitFor(`${backendUrl}/healthz`, "backend", backend, 60_000);
@@ -201,7 +211,7 @@ export function makeCharacterImage(dir: string): string {
   return file;
 }
 
-/** Save a page screenshot as a small 8-bit PNG under docs/screenshots. */
+/** Save a page screenshot as a small 8-bit PNG under SCREENSHOTS_DIR. */
 export async function saveScreenshot(page: import("playwright-core").Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const raw = path.join(ARTIFACTS_DIR, `${name}.raw.png`);

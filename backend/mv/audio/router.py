@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from mv.jobs.service import IDEMPOTENT
 from mv.audio import download, service
 from mv.audio.schemas import AudioAsset, AudioInfo, DownloadRequest, TrimRequest, TrimResponse
 from mv.core.errors import ErrorBody
 from mv.core.ids import IdPath
+from mv.core.serving import media_file
 from mv.deps import ServicesDep
 from mv.jobs.service import JOB_RESPONSES, WAIT_DESCRIPTION, answer
 
@@ -42,17 +43,16 @@ async def download_audio(body: DownloadRequest, services: ServicesDep, wait: flo
 
 @router.get(
     "/get/{audio_id}",
-    responses={200: {"content": {"audio/mpeg": {}}, "description": "The mp3"}, 206: {"description": "A byte range"}, 307: {"description": "Presigned S3 URL"}, 404: {"model": ErrorBody}, 416: {"model": ErrorBody}},
+    responses={200: {"content": {"audio/mpeg": {}}, "description": "The mp3"}, 206: {"description": "A byte range"}, 307: {"description": "Presigned S3 URL"}, 400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 416: {"model": ErrorBody}},
     response_class=Response,
     summary="Stream a song",
 )
-async def get_audio(audio_id: IdPath, request: Request, services: ServicesDep) -> Response:
+async def get_audio(audio_id: IdPath, services: ServicesDep) -> Response:
     """The mp3 with HTTP Range support, or a redirect to its presigned S3 copy."""
     path, redirect = await service.serving_target(services, str(audio_id))
     if redirect:
         return RedirectResponse(redirect, status_code=307)
-    service.check_range(request.headers.get("range"), path.stat().st_size)
-    return FileResponse(path, media_type="audio/mpeg", headers={"Cache-Control": "private, max-age=3600"})
+    return media_file(path, "audio/mpeg")
 
 
 @router.get("/info/{audio_id}", response_model=AudioInfo, responses=ERRORS, summary="Describe a song")

@@ -15,7 +15,7 @@ from mv.audio import fasttrim
 from mv.audio.media import SEGMENT_CODECS, AudioProbe, make_canonical, probe_audio, render_segment, waveform_peaks
 from mv.audio.schemas import AudioAsset, AudioInfo, TrimResponse
 from mv.audio.upload import receive_file
-from mv.core.errors import BadRequest, EncoreError, NotFound, PayloadTooLarge
+from mv.core.errors import BadRequest, NotFound, PayloadTooLarge
 from mv.core.ffmpeg import AUDIO_FORMATS
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
@@ -24,13 +24,6 @@ from mv.deps import Services
 log = get_logger(__name__)
 
 MAX_TITLE = 200
-_RANGE = re.compile(r"^\s*(\d*)\s*-\s*(\d*)\s*$")
-
-
-class RangeNotSatisfiable(EncoreError):
-    """No requested byte range overlaps the file."""
-
-    status_code = 416
 
 
 def audio_key(audio_id: str) -> str:
@@ -187,20 +180,6 @@ async def upload(services: Services, content_type: str | None, content_length: s
         limit = services.settings.mv_max_upload_mb * 2**20
         filename = await receive_file(content_type, content_length, chunks, scratch, limit)
         return await ingest_file(services, scratch, filename=filename, workdir=workdir)
-
-
-def check_range(header: str | None, size: int) -> None:
-    """Raise 416 when a `bytes=` Range header asks only for bytes past the end of the file."""
-    if not header or not header.strip().lower().startswith("bytes="):
-        return
-    for part in header.split("=", 1)[1].split(","):
-        match = _RANGE.match(part)
-        if match is None:
-            return
-        first, last = match.groups()
-        if not first or int(first) < size:
-            return
-    raise RangeNotSatisfiable(f"The range starts beyond the end of the file ({size} bytes).", headers={"Content-Range": f"bytes */{size}"})
 
 
 async def audio_info(services: Services, audio_id: str) -> AudioInfo:

@@ -63,6 +63,12 @@ class Conflict(EncoreError):
     status_code = 409
 
 
+class RangeNotSatisfiable(EncoreError):
+    """A byte range that starts past the end of the file."""
+
+    status_code = 416
+
+
 class LengthRequired(EncoreError):
     """A body was sent without a Content-Length."""
 
@@ -117,6 +123,7 @@ STATUS_NAMES: dict[int, str] = {
     403: "Forbidden",
     404: "NotFound",
     405: "MethodNotAllowed",
+    408: "RequestTimeout",
     409: "Conflict",
     411: "LengthRequired",
     413: "PayloadTooLarge",
@@ -124,7 +131,26 @@ STATUS_NAMES: dict[int, str] = {
     416: "RangeNotSatisfiable",
     422: "ValidationError",
     429: "RateLimited",
+    431: "HeadersTooLarge",
+    500: "InternalError",
+    502: "UpstreamError",
+    503: "ServiceUnavailable",
 }
+
+
+DEFAULT_DETAILS: dict[int, str] = {
+    400: "The request could not be understood.",
+    404: "No such route.",
+    405: "This route does not accept that method.",
+    416: "The requested byte range lies outside the file.",
+}
+"""Sentences for errors raised without one of their own (by the framework, say)."""
+
+
+def default_detail(status: int) -> str:
+    """A sentence for an error of this status that came with none."""
+    fallback = "Something went wrong on our side." if status >= 500 else "The request failed."
+    return DEFAULT_DETAILS.get(status, fallback)
 
 
 def error_from_body(body: dict[str, str] | None) -> EncoreError:

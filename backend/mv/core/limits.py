@@ -1,7 +1,8 @@
-"""Per-client rate limits for the endpoints that cost money."""
+"""Per-client rate limits for the endpoints that cost money, and who the client is."""
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import math
 import time
@@ -43,30 +44,62 @@ class RateLimiter:
         return (1 - bucket.tokens) / self.rate
 
 
-def client_key(request: Request) -> str:
-    """The client's address; behind the loopback web server, the address it forwards."""
-    host = request.client.host if request.client else "unknown"
-    forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+PROXY_TOKEN_HEADER = "x-encore-proxy"
+"""The header the web app's server sends `MV_PROXY_TOKEN` in."""
+
+
+def _address(text: str) -> str | None:
+    """The text as a normalised IP address (IPv4-mapped IPv6 as IPv4), or None."""
     try:
-        if forwarded and ipaddress.ip_address(host).is_loopback:
-            return forwarded[:64]
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
-        pass
-    return host
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+class ClientIdentity:
+    """Who a request comes from: the socket peer, unless a trusted peer proves it is Encore's web server."""
+
+    def __init__(self, trusted: tuple[Network, ...], secrets: dict[str, str]) -> None:
+        self.trusted = trusted
+        self.secrets = {name: value.encode() for name, value in secrets.items() if value}
+
+    def _is_trusted(self, peer: str) -> bool:
+        address = ipaddress.ip_address(peer)
+        return any(address.version == net.version and address in net for net in self.trusted)
+
+    def _is_proven(self, request: Request) -> bool:
+        return any(
+            hmac.compare_digest(request.headers.get(name, "").encode(), secret) for name, secret in self.secrets.items()
+        )
+
+    def key(self, request: Request) -> str:
+        """The peer's address; for a proven web server on a trusted address, the last hop it appended."""
+        host = request.client.host if request.client else "unknown"
+        peer = _address(host)
+        if peer is None:
+            return host[:64]
+        if not self._is_trusted(peer) or not self._is_proven(request):
+            return peer
+        hops = ",".join(request.headers.getlist("x-forwarded-for")).split(",")
+        return _address(hops[-1]) or peer
 
 
 def paid_endpoint_limit(request: Request) -> None:
     """Dependency: refuse with 429 and Retry-After when a client spends too fast."""
-    limiter: RateLimiter = request.app.state.services.extras["paid_rate_limiter"]
-    wait = limiter.take(client_key(request))
+    extras = request.app.state.services.extras
+    limiter: RateLimiter = extras["paid_rate_limiter"]
+    identity: ClientIdentity = extras["client_identity"]
+    wait = limiter.take(identity.key(request))
     if wait > 0:
         seconds = max(1, math.ceil(wait))
         raise RateLimited(
             f"Too many generation requests; try again in {seconds} s.", headers={"Retry-After": str(seconds)}
         )
-
-
-
 
 
 PAID_LIMIT = Depends(paid_endpoint_limit)

@@ -1,8 +1,9 @@
-"""Pure ASGI middleware: request ids, API key, body limits."""
+"""Pure ASGI middleware: request ids, API key, body limits, one error shape, safe response headers."""
 
 from __future__ import annotations
 
 import hmac
+import json
 import re
 import time
 import uuid
@@ -11,7 +12,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mv.core.errors import EncoreError, InternalError, LengthRequired, known_error, PayloadTooLarge, Unauthorized
+from mv.core.errors import STATUS_NAMES, EncoreError, InternalError, LengthRequired, PayloadTooLarge, Unauthorized, default_detail, known_error
 from mv.core.logging import get_logger
 
 log = get_logger("mv.http")
@@ -20,8 +21,6 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 async def send_error(send: Send, error: EncoreError, extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:
     """Answer with the standard error body straight from middleware."""
-    import json
-
     body = json.dumps(error.body()).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     headers += [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
@@ -98,14 +97,16 @@ class UnhandledErrorMiddleware:
 
 
 class ApiKeyMiddleware:
-    """When a key is configured, every /api route needs `X-API-Key` (compared in constant time)."""
+    """When a key is configured, every route but `/healthz` needs `X-API-Key` (compared in constant time), docs included."""
+
+    OPEN_PATHS = frozenset({"/healthz"})
 
     def __init__(self, app: ASGIApp, key: str) -> None:
         self.app = app
         self.key = key.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api") and scope["method"] != "OPTIONS":
+        if scope["type"] == "http" and scope["path"] not in self.OPEN_PATHS and scope["method"] != "OPTIONS":
             given = dict(scope["headers"]).get(b"x-api-key", b"")
             if not hmac.compare_digest(given, self.key):
                 await send_error(send, Unauthorized("A valid X-API-Key header is required."))
@@ -169,3 +170,60 @@ class BodyLimitMiddleware:
             await send(message)
 
         await self.app(scope, counted, guarded_send)
+
+
+class ErrorShapeMiddleware:
+    """Rewrite any error the app answers in another shape (a plain-text 400 from CORS, say) as `{"error", "detail"}`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        held: Message | None = None
+
+        async def shaped_send(message: Message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start" and message["status"] >= 400:
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                if not content_type.startswith(b"application/json"):
+                    held = message
+                    return
+            if held is None:
+                await send(message)
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                await self._send_shaped(send, held)
+
+        await self.app(scope, receive, shaped_send)
+
+    @staticmethod
+    async def _send_shaped(send: Send, start: Message) -> None:
+        """Send the held error's status and headers with the standard body instead of its own."""
+        status = start["status"]
+        body = json.dumps({"error": STATUS_NAMES.get(status, "HTTPError"), "detail": default_detail(status)}).encode()
+        kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-type", b"content-length")]
+        headers = [*kept, (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+class NoSniffMiddleware:
+    """Every answer carries `X-Content-Type-Options: nosniff`, so browsers trust only the declared media type."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-content-type-options"]
+                message["headers"] = [*headers, (b"x-content-type-options", b"nosniff")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)

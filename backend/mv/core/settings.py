@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
     replicate_api_token: SecretStr | None = None
     replicate_base_url: str = "https://api.replicate.com/v1"
     replicate_poll_interval: float = Field(0.5, gt=0, le=60)
+    replicate_timeout: float = Field(30.0, gt=0, le=600)
     mv_debug_mode: bool = False
     mv_log_json: bool = False
     mv_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -66,6 +68,13 @@ class Settings(BaseSettings):
     mv_default_wait: float = Field(2.0, ge=0, le=30)
     mv_rate_limit_per_minute: int = Field(60, ge=1, le=100000)
     mv_max_paid_jobs: int = Field(32, ge=1, le=1000)
+    mv_trusted_proxies: str = "127.0.0.0/8,::1"
+    mv_proxy_token: SecretStr | None = None
+    mv_keep_alive_timeout: int = Field(5, ge=1, le=300)
+    mv_header_timeout: float = Field(10.0, gt=0, le=300)
+    mv_read_timeout: float = Field(30.0, gt=0, le=3600)
+    mv_max_connections: int = Field(512, ge=1, le=100000)
+    mv_max_header_kb: int = Field(32, ge=4, le=1024)
 
     @field_validator("mv_host")
     @classmethod
@@ -74,6 +83,18 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("must not be empty")
         return value.strip()
+
+    @field_validator("mv_trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: str) -> str:
+        """Refuse anything but IP addresses and CIDR networks."""
+        for item in value.split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{item.strip()!r} is not an IP address or network") from None
+        return value
 
     @field_validator("mv_data_dir", "mv_media_root", "mv_configs_dir")
     @classmethod
@@ -97,6 +118,11 @@ class Settings(BaseSettings):
     def download_hosts(self) -> frozenset[str]:
         """Extra hosts an operator allows for URL imports."""
         return frozenset(h.strip().lower() for h in self.mv_download_hosts.split(",") if h.strip())
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """Peers whose appended X-Forwarded-For hop may name the client (when they also prove they are the web app)."""
+        return tuple(ipaddress.ip_network(i.strip(), strict=False) for i in self.mv_trusted_proxies.split(",") if i.strip())
 
     @property
     def cors_origin_list(self) -> list[str]:

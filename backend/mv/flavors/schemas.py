@@ -5,7 +5,9 @@ from __future__ import annotations
 import string
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from mv.flavors.models import MODEL_REF, ModelKind, ModelLimits, limits, system_input
 
 
 def check_template(template: str, allowed: frozenset[str]) -> str:
@@ -20,6 +22,49 @@ def check_template(template: str, allowed: frozenset[str]) -> str:
     return template
 
 
+def _known_model(info: ValidationInfo, kind: ModelKind) -> ModelLimits | None:
+    """The table entry for the model this file names, once the model is known to be of `kind` (None: unknown)."""
+    ref = info.data.get("model")
+    known = limits(ref) if isinstance(ref, str) else None
+    if known is None or known.kind != kind:
+        return None
+    return known
+
+
+def check_choice(info: ValidationInfo, kind: ModelKind, input_name: str, value: Any) -> Any:
+    """Refuse a value the file's model does not allow for `input_name`."""
+    known = _known_model(info, kind)
+    problem = known.problem(input_name, value) if known is not None and input_name in known.inputs else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+KIND_NAMES = {"llm": "a language", "image": "an image", "video": "a video", "lipsync": "a lipsync"}
+
+
+def check_model(ref: str, kind: ModelKind) -> str:
+    """Refuse a known model of another kind (a video model named as the image model, say)."""
+    known = limits(ref)
+    if known is not None and known.kind != kind:
+        raise ValueError(f"{known.name} is {KIND_NAMES[known.kind]} model; this file needs {KIND_NAMES[kind]} model")
+    return ref
+
+
+def check_inputs(info: ValidationInfo, kind: ModelKind, extra: dict[str, Any], managed: frozenset[str]) -> dict[str, Any]:
+    """Refuse extra inputs that Encore sets itself, and, for a known model, inputs it lacks or values it refuses."""
+    ref = info.data.get("model")
+    known = _known_model(info, kind)
+    taken = managed | ({system_input(ref)} if kind == "llm" and isinstance(ref, str) else set())
+    for key, value in extra.items():
+        if key in taken:
+            raise ValueError(f"input.{key} is set by Encore from this file's own keys; remove it from input")
+        problem = known.problem(key, value) if known is not None else None
+        if problem:
+            raise ValueError(f"input.{key}: {problem}")
+    return extra
+
+
 class FlavorFile(BaseModel):
     """Base for flavor files: strict, immutable."""
 
@@ -28,10 +73,20 @@ class FlavorFile(BaseModel):
 
 
 class ModelChoice(FlavorFile):
-    """A hosted model and the inputs sent with every call."""
+    """A hosted language model and the inputs sent with every call."""
 
-    model: str = Field(..., pattern=r"^[a-z0-9][a-z0-9_.-]*/[a-z0-9][a-z0-9_.-]*(:[0-9a-f]{64})?$")
+    model: str = Field(..., pattern=MODEL_REF)
     input: dict[str, Any] = Field(default_factory=dict, description="Extra model inputs passed through unchanged.")
+
+    @field_validator("model")
+    @classmethod
+    def _model_kind(cls, value: str) -> str:
+        return check_model(value, "llm")
+
+    @field_validator("input")
+    @classmethod
+    def _legal_inputs(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        return check_inputs(info, "llm", value, frozenset({"prompt"}))
 
 
 SCENE_FIELDS = frozenset(
@@ -84,12 +139,27 @@ class ImageParams(FlavorFile):
     """Character reference image model and parameters."""
 
     file_name: ClassVar[str] = "image_params"
-    model: str = Field(..., pattern=r"^[a-z0-9][a-z0-9_.-]*/[a-z0-9][a-z0-9_.-]*$")
-    aspect_ratio: str = "1:1"
-    output_format: Literal["png", "jpg", "webp"] = "png"
+    model: str = Field(..., pattern=MODEL_REF)
+    aspect_ratio: str = Field("1:1", validate_default=True)
+    output_format: Literal["png", "jpg", "webp"] = Field("png", validate_default=True)
     num_images: int = Field(4, ge=1, le=4)
     price_per_image: float = Field(0.0, ge=0)
     input: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("model")
+    @classmethod
+    def _model_kind(cls, value: str) -> str:
+        return check_model(value, "image")
+
+    @field_validator("aspect_ratio", "output_format")
+    @classmethod
+    def _legal_for_model(cls, value: str, info: ValidationInfo) -> str:
+        return check_choice(info, "image", str(info.field_name), value)  # type: ignore[no-any-return]
+
+    @field_validator("input")
+    @classmethod
+    def _legal_inputs(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        return check_inputs(info, "image", value, frozenset({"prompt", "aspect_ratio", "output_format"}))
 
 
 class ImagePrompts(FlavorFile):
@@ -108,15 +178,48 @@ class VideoParams(FlavorFile):
     """Clip model, its parameters, and the rules appended to every clip prompt."""
 
     file_name: ClassVar[str] = "video_params"
-    model: str = Field(..., pattern=r"^[a-z0-9][a-z0-9_.-]*/[a-z0-9][a-z0-9_.-]*$")
-    duration: int = Field(8, ge=1, le=20)
-    aspect_ratio: Literal["16:9", "9:16", "1:1"] = "16:9"
-    resolution: str = "720p"
+    model: str = Field(..., pattern=MODEL_REF)
+    duration: int = Field(8, ge=1, le=20, validate_default=True)
+    aspect_ratio: Literal["16:9", "9:16", "1:1"] = Field("16:9", validate_default=True)
+    resolution: str = Field("720p", validate_default=True)
     generate_audio: bool = False
-    reference_input: Literal["reference_images", "image", "none"] = "reference_images"
+    reference_input: Literal["reference_images", "image", "none"] = Field("reference_images", validate_default=True)
     rules_template: str = ""
     price_per_second: float = Field(0.0, ge=0)
     input: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("model")
+    @classmethod
+    def _model_kind(cls, value: str) -> str:
+        return check_model(value, "video")
+
+    @field_validator("duration", "aspect_ratio", "resolution")
+    @classmethod
+    def _legal_for_model(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_choice(info, "video", str(info.field_name), value)
+
+    @field_validator("reference_input")
+    @classmethod
+    def _reference_fits_model(cls, value: str, info: ValidationInfo) -> str:
+        known = _known_model(info, "video")
+        if known is None or value == "none":
+            return value
+        if value not in known.inputs:
+            raise ValueError(f"{known.name} has no {value} input; use one of {', '.join(k for k in ('reference_images', 'image') if k in known.inputs)} or none")
+        needs = known.reference_images_with if value == "reference_images" else None
+        if needs and "aspect_ratio" in info.data and "duration" in info.data and (info.data.get("aspect_ratio"), info.data.get("duration")) != needs:
+            raise ValueError(
+                f"{known.name} takes reference_images only at {needs[0]} and {needs[1]} s; "
+                "use reference_input: image (the character as first frame) or none"
+            )
+        return value
+
+    @field_validator("input")
+    @classmethod
+    def _legal_inputs(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        managed = {"prompt", "aspect_ratio", "duration", "resolution", "generate_audio", "negative_prompt", "seed"}
+        reference = info.data.get("reference_input")
+        return check_inputs(info, "video", value, frozenset(managed | ({reference} if reference and reference != "none" else set())))
 
     @field_validator("rules_template")
     @classmethod
@@ -128,9 +231,19 @@ class LipsyncParams(FlavorFile):
     """Lipsync model and parameters."""
 
     file_name: ClassVar[str] = "lipsync_params"
-    model: str = Field(..., pattern=r"^[a-z0-9][a-z0-9_.-]*/[a-z0-9][a-z0-9_.-]*$")
+    model: str = Field(..., pattern=MODEL_REF)
     price_per_second: float = Field(0.0, ge=0)
     input: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("model")
+    @classmethod
+    def _model_kind(cls, value: str) -> str:
+        return check_model(value, "lipsync")
+
+    @field_validator("input")
+    @classmethod
+    def _legal_inputs(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        return check_inputs(info, "lipsync", value, frozenset({"video", "audio"}))
 
 
 FILE_TYPES: tuple[type[FlavorFile], ...] = (Parameters, ScenePrompts, ImageParams, ImagePrompts, VideoParams, LipsyncParams)

@@ -12,4 +12,4 @@ def setup(services: Services) -> None:
     """Attach the provider registry as `services.providers`."""
     from mv.providers.registry import ProviderRegistry
 
-    services.providers = ProviderRegistry(services.settings, services.storage)
+    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished)

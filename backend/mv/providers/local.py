@@ -10,6 +10,7 @@ from pathlib import Path
 from mv.core import ffmpeg
 from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, VideoParams
 from mv.jobs.runner import JobContext
+from mv.providers import draft_text
 from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneBrief
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -71,7 +72,7 @@ class LocalProvider:
         negative = prompts.draft_negative.format(**values)
         shots = prompts.draft_shots
         scenes = [
-            Scene(description=shots[i % len(shots)].format(**values), negative_description=negative)
+            Scene(description=draft_text.fill(shots[i % len(shots)], values), negative_description=negative)
             for i in range(brief.number_of_scenes)
         ]
         provenance = Provenance(

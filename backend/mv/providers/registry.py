@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import cast
 
 from mv.core.errors import BadRequest
 from mv.core.settings import Settings
 from mv.core.storage import MediaStorage
+from mv.jobs.schemas import Job
 from mv.providers.base import Provider, ProviderName
 from mv.providers.local import LocalProvider
 from mv.providers.replicate import ReplicateProvider
@@ -20,9 +22,12 @@ NO_TOKEN = (
 class ProviderRegistry:
     """Builds each provider once and hands out the one a request asks for."""
 
-    def __init__(self, settings: Settings, storage: MediaStorage) -> None:
+    def __init__(
+        self, settings: Settings, storage: MediaStorage, unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None
+    ) -> None:
         self.settings = settings
         self.storage = storage
+        self.unfinished_jobs = unfinished_jobs
         self.local = LocalProvider()
         self._replicate: ReplicateProvider | None = None
 
@@ -51,7 +56,7 @@ class ProviderRegistry:
         if name == "local":
             return self.local
         if self._replicate is None:
-            self._replicate = ReplicateProvider(self.settings, self.storage)
+            self._replicate = ReplicateProvider(self.settings, self.storage, self.unfinished_jobs)
         return self._replicate
 
     async def close(self) -> None:

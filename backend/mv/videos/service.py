@@ -7,7 +7,7 @@ import time
 from functools import partial
 from typing import Any
 
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from mv.assets.service import served_from_s3
 from mv.assets.schemas import Asset
@@ -15,6 +15,7 @@ from mv.audio.service import cut_segment, ready_audio
 from mv.core.errors import EncoreError, InternalError, NotFound
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
+from mv.core.serving import media_file
 from mv.deps import Services
 from mv.flavors.schemas import VideoParams
 from mv.images.service import ready_image
@@ -142,7 +143,7 @@ async def serve(services: Services, video_id: str) -> Response:
     path = services.storage.path(asset.storage_key or "")
     if not path.is_file():
         raise NotFound("No video has that id.")
-    return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "private, max-age=3600"})
+    return media_file(path, "video/mp4")
 
 
 def setup(services: Services) -> None:

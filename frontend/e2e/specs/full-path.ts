@@ -3,7 +3,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { it } from "node:test";
-import type { Page, Request } from "playwright-core";
+import type { Locator, Page, Request } from "playwright-core";
+import { assertAccessible } from "../axe";
+import { openWatchedPage } from "../browser-page";
 import { makeCharacterImage, makeSong, saveScreenshot, type Harness } from "../harness";
 import { CreatePageModel } from "../pages/create-page";
 import { QuickGenPageModel } from "../pages/quick-gen-page";
@@ -37,6 +39,24 @@ function recordEventStreams(page: Page): string[] {
   return streams;
 }
 
+/** A player plays with sound and shows a poster exactly when the server made one for its video. */
+async function assertPlayer(page: Page, player: Locator, videoId: string) {
+  assert.equal(await player.evaluate((node) => (node as HTMLVideoElement).muted), false, "players are not muted");
+  const poster = await player.getAttribute("poster");
+  const served = await page.request.get(new URL(poster ?? `/api/mv/get_poster/${videoId}`, page.url()).toString(), { maxRedirects: 0 });
+  if (poster) {
+    assert.equal(served.status(), 200, `poster of ${videoId} is served`);
+    assert.match(served.headers()["content-type"] ?? "", /^image\//);
+  } else {
+    assert.notEqual(served.status(), 200, `the server has a poster for ${videoId}, the player should show it`);
+  }
+}
+
+/** Video ids in a card's version list, in order. */
+function versionIds(card: Locator): Promise<string[]> {
+  return card.getByTestId("clip-version").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-video-id") ?? ""));
+}
+
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -52,9 +72,8 @@ export function fullPathSpecs(getHarness: () => Harness) {
     const media = mkdtempSync(path.join(tmpdir(), "encore-e2e-media-"));
     const song = makeSong(media, 30);
     const portrait = makeCharacterImage(media);
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    context.setDefaultTimeout(30_000);
-    const page = await context.newPage();
+    const watched = await openWatchedPage(browser, { viewport: { width: 1200, height: 900 } });
+    const page = watched.page;
     const posts = recordPosts(page);
     const eventStreams = recordEventStreams(page);
     const stitches = () => posts.get("/api/mv/stitch_video") ?? [];
@@ -67,6 +86,7 @@ export function fullPathSpecs(getHarness: () => Harness) {
       assert.equal(await create.trimButton.isDisabled(), true, "Trim is disabled without audio");
 
       await create.uploadSong(song);
+      assert.equal((await page.getByTestId("audio-upload-name").textContent())?.trim(), path.basename(song), "the picker names the song");
       const uploadedId = await create.track.getAttribute("data-audio-id");
       assert.ok(uploadedId);
       assert.equal((await page.getByTestId("audio-track-duration").textContent())?.trim(), "0:30");
@@ -83,6 +103,7 @@ export function fullPathSpecs(getHarness: () => Harness) {
       await create.chooseFlavor("mv1");
       await create.describe("A band plays a stadium show at dusk", "A lead singer in a silver jacket");
       await create.uploadCharacter(portrait);
+      await assertAccessible(page, "/create with a song and a character");
       await create.quickJob();
       await page.waitForURL(/\/quick-gen-page$/);
 
@@ -104,6 +125,17 @@ export function fullPathSpecs(getHarness: () => Harness) {
       assert.ok(eventStreams.every((type) => type.startsWith("text/event-stream")), eventStreams.join(", "));
       const firstFinal = await quick.waitForFinalVideo(null);
       const clipIds = await quick.videoIds();
+      assert.equal(stitches().length, 1, "one automatic stitch, also across the reload");
+      assert.equal(await page.getByTestId("clip-history").count(), 0, "every clip has one version");
+      assert.equal((await page.getByTestId("final-summary").textContent())?.trim(), "4 clips with the song");
+      for (const text of await page.getByTestId("scene-text").evaluateAll((nodes) => nodes.map((node) => (node as HTMLTextAreaElement).value))) {
+        assert.doesNotMatch(text, /[a-z,:;] (A|An|The) |\.\.|silver jacket's/, `draft scene text reads as sentences: ${text}`);
+      }
+      const windows = await page.getByTestId("scene-window").allTextContents();
+      assert.deepEqual(windows.map((text) => text.trim()), ["0–8 s", "8–16 s", "16–24 s", "24–25 s"], "the last window ends with the song");
+      for (const [index, id] of clipIds.entries()) await assertPlayer(page, quick.card(index).getByTestId("clip-player"), id);
+      await assertPlayer(page, page.getByTestId("final-video-player"), firstFinal);
+      await assertAccessible(page, "/quick-gen-page with clips and the final video");
       assert.deepEqual(stitches().at(-1)?.video_ids, clipIds, "auto stitch uses every clip in scene order");
       assert.equal(stitches().at(-1)?.audio_id, trimmedId);
       assert.equal(stitches().at(-1)?.suppress_video_audio, true);
@@ -141,7 +173,8 @@ export function fullPathSpecs(getHarness: () => Harness) {
 
       // Automatic re-stitch with the new id in place of the old.
       const secondFinal = await quick.waitForFinalVideo(firstFinal);
-      assert.ok(stitches().length > stitchCount, "a stitch started after lipsync");
+      assert.equal(stitches().length, stitchCount + 1, "one change starts one stitch");
+      assert.deepEqual(await versionIds(second), [oldId, newId], "each version listed once");
       const expected = clipIds.map((id, index) => (index === 1 ? newId : id));
       assert.deepEqual(stitches().at(-1)?.video_ids, expected);
       assert.equal(await quick.finalVideo.getAttribute("data-clip-ids"), expected.join(","));
@@ -149,6 +182,7 @@ export function fullPathSpecs(getHarness: () => Harness) {
       // Manual re-stitch with the same clips and audio.
       await page.getByTestId("restitch").click();
       const thirdFinal = await quick.waitForFinalVideo(secondFinal);
+      assert.equal(stitches().length, stitchCount + 2, "the button starts one stitch");
       assert.deepEqual(stitches().at(-1), { video_ids: expected, audio_id: trimmedId, suppress_video_audio: true });
       const download = page.getByTestId("final-download");
       assert.ok((await download.getAttribute("href"))?.includes(thirdFinal) || (await download.getAttribute("href")));
@@ -165,15 +199,14 @@ export function fullPathSpecs(getHarness: () => Harness) {
       await page.evaluate(() => window.scrollTo(0, 0));
       await saveScreenshot(page, "quick-gen-page");
     } finally {
-      await context.close();
+      await watched.close();
     }
   });
 
   it("without a track, lipsync is disabled and says why", { timeout: 120_000 }, async () => {
     const { browser, baseUrl } = getHarness();
-    const context = await browser.newContext();
-    context.setDefaultTimeout(30_000);
-    const page = await context.newPage();
+    const watched = await openWatchedPage(browser);
+    const page = watched.page;
     try {
       await page.goto(`${baseUrl}/create`);
       await page.evaluate(() => {
@@ -194,8 +227,12 @@ export function fullPathSpecs(getHarness: () => Harness) {
       await quick.waitForAllClips();
       assert.match((await card.getByTestId("lipsync-reason").textContent()) ?? "", /audio track/);
       assert.equal(await card.getByTestId("clip-lipsync").isDisabled(), true);
+      await quick.waitForFinalVideo(null);
+      const summary = (await page.getByTestId("final-summary").textContent())?.trim() ?? "";
+      assert.match(summary, /^\d+ clips?$/, `no song, so no "with the song": ${summary}`);
+      assert.doesNotMatch((await page.getByTestId("section-final-video").textContent()) ?? "", /with the song/);
     } finally {
-      await context.close();
+      await watched.close();
     }
   });
 }

@@ -14,7 +14,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         <header className="border-b">
           <nav className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3 text-sm">
             <Link href="/create" className="text-base font-bold tracking-tight">
-              <span className="text-primary">●</span> Encore
+              <span className="text-primary-text" aria-hidden>●</span> Encore
             </Link>
             <Link href="/create" className="text-muted-foreground hover:text-foreground">
               Create

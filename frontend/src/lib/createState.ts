@@ -27,6 +27,8 @@ export interface CreateState {
   youtubeUrl: string;
   audioJobId: string | null;
   track: TrackState | null;
+  /** Name of the file the track was uploaded from (null for imports). */
+  audioFileName: string | null;
   startAt: string;
 }
 
@@ -44,6 +46,7 @@ export const initialCreateState: CreateState = {
   youtubeUrl: "",
   audioJobId: null,
   track: null,
+  audioFileName: null,
   startAt: "0",
 };
 

@@ -26,9 +26,17 @@ const threeScenes: GenAction = {
   scenes: ["a", "b", "c"].map((id) => ({ id, description: `scene ${id}`, negativeDescription: "" })),
 };
 
+const startAll: GenAction[] = ["a", "b", "c"].map((sceneId): GenAction => ({
+  type: "clipStarted",
+  sceneId,
+  operation: "generate",
+  jobId: `job-${sceneId}`,
+  requestKey: `key-${sceneId}`,
+}));
+
 const allGenerated: GenAction[] = [
   threeScenes,
-  ...["a", "b", "c"].map((sceneId): GenAction => ({ type: "clipStarted", sceneId, operation: "generate", jobId: `job-${sceneId}`, requestKey: `key-${sceneId}` })),
+  ...startAll,
   { type: "clipSucceeded", sceneId: "c", version: version("v-c") },
   { type: "clipSucceeded", sceneId: "a", version: version("v-a") },
   { type: "clipSucceeded", sceneId: "b", version: version("v-b") },
@@ -78,6 +86,7 @@ describe("quick-gen state", () => {
   it("stitches what succeeded when some clips fail, and ignores results of superseded stitches", () => {
     let state = run([
       threeScenes,
+      ...startAll,
       { type: "clipSucceeded", sceneId: "a", version: version("v-a") },
       { type: "clipFailed", sceneId: "b", error: "boom" },
       { type: "clipSucceeded", sceneId: "c", version: version("v-c") },
@@ -119,5 +128,57 @@ describe("quick-gen state", () => {
     expect(restored.scenes[2]?.clip.error).toMatch(/Retry/);
     expect(parseGenState("not json")).toBe(initialGenState);
     expect(parseGenState(null)).toBe(initialGenState);
+  });
+
+  it("a result reported twice (event stream and poll) adds one version and starts one stitch", () => {
+    const stitched = run([
+      ...allGenerated,
+      { type: "stitchStarted", seq: 1, videoIds: ["v-a", "v-b", "v-c"], jobId: "s1", requestKey: "key-s1" },
+      { type: "stitchSucceeded", seq: 1, videoId: "final-1", videoUrl: "/api/mv/get_video/final-1", draft: true },
+    ]);
+    const lipsynced: GenAction = { type: "clipSucceeded", sceneId: "b", version: version("v-b2", "lipsync"), jobId: "lip" };
+    const state = run(
+      [{ type: "clipStarted", sceneId: "b", operation: "lipsync", jobId: "lip", requestKey: "key-lip" }, lipsynced, lipsynced],
+      stitched,
+    );
+    expect(state.scenes[1]?.clip.history.map((v) => v.videoId)).toEqual(["v-b", "v-b2"]);
+    expect(state.stitchRequested).toBe(2);
+    const twiceAtStart = run([...allGenerated, { type: "clipSucceeded", sceneId: "a", version: version("v-a"), jobId: "job-a" }]);
+    expect(twiceAtStart.scenes[0]?.clip.history).toHaveLength(1);
+    expect(twiceAtStart.stitchRequested).toBe(1);
+  });
+
+  it("ignores the result of a job the clip no longer runs, and a failure after the clip settled", () => {
+    const state = run([
+      ...allGenerated,
+      { type: "clipStarted", sceneId: "a", operation: "generate", jobId: "job-a2", requestKey: "key-a2" },
+      { type: "clipSucceeded", sceneId: "a", version: version("stale"), jobId: "job-a" },
+      { type: "clipFailed", sceneId: "c", error: "late", jobId: "job-c" },
+    ]);
+    expect(state.scenes[0]?.clip).toMatchObject({ status: "running", jobId: "job-a2" });
+    expect(state.scenes[0]?.clip.history.map((v) => v.videoId)).toEqual(["v-a"]);
+    expect(state.scenes[2]?.clip.error).toBeNull();
+  });
+
+  it("a stitch result reported twice is applied once", () => {
+    const started = run([...allGenerated, { type: "stitchStarted", seq: 1, videoIds: ["v-a", "v-b", "v-c"], jobId: "s1", requestKey: "k" }]);
+    const done: GenAction = { type: "stitchSucceeded", seq: 1, videoId: "f", videoUrl: "/f", posterUrl: "/p", draft: true };
+    const once = reduce(started, done);
+    expect(once.final).toMatchObject({ status: "succeeded", videoId: "f", posterUrl: "/p" });
+    expect(reduce(once, done)).toBe(once);
+  });
+
+  it("a saved state that repeats a version is restored with each version once", () => {
+    const state = run(allGenerated);
+    const saved = JSON.parse(JSON.stringify(state)) as GenState;
+    saved.scenes[0]!.clip.history = [version("v-a"), version("v-a"), version("v-a2")];
+    const restored = parseGenState(JSON.stringify(saved));
+    expect(restored.scenes[0]?.clip.history.map((v) => v.videoId)).toEqual(["v-a", "v-a2"]);
+    expect(restored.scenes[1]).toEqual(state.scenes[1]);
+  });
+
+  it("a scene plan reported twice keeps the scenes (and clips) of the first", () => {
+    const state = run([...allGenerated, threeScenes]);
+    expect(state.scenes.map((scene) => scene.clip.history.length)).toEqual([1, 1, 1]);
   });
 });

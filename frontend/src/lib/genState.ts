@@ -11,6 +11,8 @@ export interface ClipVersion {
   videoUrl: string;
   kind: "generated" | "lipsync";
   draft: boolean;
+  /** A still frame shown before the clip plays (absent on versions made before posters existed). */
+  posterUrl?: string | null;
 }
 
 export interface ClipState {
@@ -45,6 +47,7 @@ export interface FinalVideo {
   videoIds: string[];
   videoId: string | null;
   videoUrl: string | null;
+  posterUrl?: string | null;
   draft: boolean;
 }
 
@@ -78,6 +81,7 @@ export const initialGenState: GenState = {
     videoIds: [],
     videoId: null,
     videoUrl: null,
+    posterUrl: null,
     draft: false,
   },
 };
@@ -102,13 +106,13 @@ export type GenAction =
   | { type: "clipStarted"; sceneId: string; operation: "generate" | "lipsync"; jobId: string | null; requestKey: string }
   | { type: "clipJobAssigned"; sceneId: string; jobId: string }
   | { type: "clipProgress"; sceneId: string; progress: number; message: string | null }
-  | { type: "clipSucceeded"; sceneId: string; version: ClipVersion }
-  | { type: "clipFailed"; sceneId: string; error: string }
+  | { type: "clipSucceeded"; sceneId: string; version: ClipVersion; jobId?: string | null }
+  | { type: "clipFailed"; sceneId: string; error: string; jobId?: string | null }
   | { type: "stitchRequested" }
   | { type: "stitchStarted"; seq: number; videoIds: string[]; jobId: string | null; requestKey: string }
   | { type: "stitchJobAssigned"; seq: number; jobId: string }
   | { type: "stitchProgress"; seq: number; progress: number }
-  | { type: "stitchSucceeded"; seq: number; videoId: string; videoUrl: string; draft: boolean }
+  | { type: "stitchSucceeded"; seq: number; videoId: string; videoUrl: string; posterUrl?: string | null; draft: boolean }
   | { type: "stitchFailed"; seq: number; error: string }
   | { type: "interrupted" };
 
@@ -142,6 +146,12 @@ function updateScene(state: GenState, sceneId: string, change: (scene: SceneStat
   return found ? { ...state, scenes } : state;
 }
 
+/** A result belongs to a clip only while it runs, and only to the job it runs (when both are known). */
+function awaitsResult(clip: ClipState, jobId: string | null | undefined): boolean {
+  if (clip.status !== "running") return false;
+  return !jobId || !clip.jobId || jobId === clip.jobId;
+}
+
 function withAutoStitch(state: GenState): GenState {
   if (state.autoStitched || !allClipsSettled(state) || currentVideoIds(state).length === 0) return state;
   return { ...state, autoStitched: true, stitchRequested: state.stitchRequested + 1 };
@@ -156,6 +166,8 @@ export function reduce(state: GenState, action: GenAction): GenState {
     case "scenesFailed":
       return { ...state, scenesStatus: "failed", scenesJobId: null, scenesError: action.error };
     case "scenesLoaded":
+      // A plan is applied once: a second report of the same job must not replace scenes and their clips.
+      if (state.scenesStatus === "succeeded") return state;
       return {
         ...state,
         scenesStatus: "succeeded",
@@ -192,8 +204,9 @@ export function reduce(state: GenState, action: GenAction): GenState {
       );
     case "clipSucceeded": {
       const scene = state.scenes.find((item) => item.id === action.sceneId);
-      if (!scene) return state;
-      const regenerated = scene.clip.history.length > 0;
+      if (!scene || !awaitsResult(scene.clip, action.jobId)) return state;
+      const known = scene.clip.history.some((item) => item.videoId === action.version.videoId);
+      const regenerated = scene.clip.history.length > 0 && !known;
       const next = updateScene(state, action.sceneId, (item) => ({
         ...item,
         clip: {
@@ -201,10 +214,11 @@ export function reduce(state: GenState, action: GenAction): GenState {
           status: "succeeded",
           operation: null,
           jobId: null,
+          requestKey: null,
           progress: 1,
           message: null,
           error: null,
-          history: [...item.clip.history, action.version],
+          history: known ? item.clip.history : [...item.clip.history, action.version],
         },
       }));
       // A replaced clip (lipsync or regenerate) re-stitches at once once the first stitch has happened.
@@ -212,13 +226,16 @@ export function reduce(state: GenState, action: GenAction): GenState {
       return withAutoStitch(next);
     }
     case "clipFailed": {
-      const next = updateScene(state, action.sceneId, (scene) => ({
-        ...scene,
+      const scene = state.scenes.find((item) => item.id === action.sceneId);
+      if (!scene || !awaitsResult(scene.clip, action.jobId)) return state;
+      const next = updateScene(state, action.sceneId, (item) => ({
+        ...item,
         clip: {
-          ...scene.clip,
-          status: scene.clip.history.length > 0 ? "succeeded" : "failed",
+          ...item.clip,
+          status: item.clip.history.length > 0 ? "succeeded" : "failed",
           operation: null,
           jobId: null,
+          requestKey: null,
           error: action.error,
         },
       }));
@@ -247,7 +264,7 @@ export function reduce(state: GenState, action: GenAction): GenState {
     case "stitchProgress":
       return action.seq === state.final.seq ? { ...state, final: { ...state.final, progress: action.progress } } : state;
     case "stitchSucceeded":
-      if (action.seq !== state.final.seq) return state;
+      if (action.seq !== state.final.seq || state.final.status !== "running") return state;
       return {
         ...state,
         final: {
@@ -257,12 +274,13 @@ export function reduce(state: GenState, action: GenAction): GenState {
           progress: 1,
           videoId: action.videoId,
           videoUrl: action.videoUrl,
+          posterUrl: action.posterUrl ?? null,
           draft: action.draft,
           error: null,
         },
       };
     case "stitchFailed":
-      if (action.seq !== state.final.seq) return state;
+      if (action.seq !== state.final.seq || state.final.status !== "running") return state;
       return { ...state, final: { ...state.final, status: "failed", jobId: null, error: action.error } };
     case "interrupted":
       return markInterrupted(state);
@@ -300,6 +318,16 @@ export function markInterrupted(state: GenState): GenState {
   };
 }
 
+/** Each clip's history with every version once (states saved before results were applied once could repeat one). */
+function withUniqueVersions(state: GenState): GenState {
+  const scenes = state.scenes.map((scene) => {
+    const seen = new Set<string>();
+    const history = scene.clip.history.filter((version) => !seen.has(version.videoId) && Boolean(seen.add(version.videoId)));
+    return history.length === scene.clip.history.length ? scene : { ...scene, clip: { ...scene.clip, history } };
+  });
+  return { ...state, scenes };
+}
+
 export const GEN_STATE_KEY = "quickGenState";
 
 /** Restore persisted state if it looks like ours, else the initial state. */
@@ -308,7 +336,7 @@ export function parseGenState(raw: string | null): GenState {
   try {
     const value = JSON.parse(raw) as Partial<GenState>;
     if (!value || !Array.isArray(value.scenes) || !value.final) return initialGenState;
-    return markInterrupted({ ...initialGenState, ...value } as GenState);
+    return markInterrupted(withUniqueVersions({ ...initialGenState, ...value } as GenState));
   } catch {
     return initialGenState;
   }

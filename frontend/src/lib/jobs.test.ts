@@ -67,6 +67,8 @@ describe("watchJob over the event stream", () => {
     expect(polls.sort()).toEqual([ID, OTHER].sort());
     await tick(10);
     expect(FakeSource.opened.at(-1)!.closed).toBe(true);
+    // The API refuses a stream that names no job; none is ever opened, even once every job is done.
+    expect(FakeSource.opened.every((s) => /[?&]ids=[0-9a-f-]{36}/.test(s.url))).toBe(true);
   });
 
   it("keeps polling when the stream is not delivering", async () => {
@@ -91,5 +93,25 @@ describe("watchJob over the event stream", () => {
     const pending = watchJob(OTHER, () => undefined, controller.signal, { stream, fetch: async (id) => job(id, "running", 1) });
     controller.abort();
     expect(await pending).toBeNull();
+  });
+
+  it("reports a finished job once when the event stream and the poll both deliver it", async () => {
+    const stream = streamWithFakes();
+    let release: (() => void) | null = null;
+    const fetch = (id: string) =>
+      new Promise<Job>((resolve) => {
+        release = () => resolve(job(id, "succeeded", 3, 1));
+      });
+    const updates: string[] = [];
+    const pending = watchJob(ID, (j) => updates.push(j.status), undefined, { stream, fetch, intervalMs: 10_000 });
+    await tick(10);
+    const source = FakeSource.opened.at(-1)!;
+    source.onopen?.();
+    source.emit(job(ID, "succeeded", 3, 1));
+    release!();
+    expect((await pending)?.status).toBe("succeeded");
+    await tick(10);
+    source.emit(job(ID, "succeeded", 3, 1));
+    expect(updates).toEqual(["succeeded"]);
   });
 });

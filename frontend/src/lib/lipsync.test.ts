@@ -30,3 +30,22 @@ describe("scenes for a track", () => {
     expect(windowInsideTrack(9, undefined)).toBe(true);
   });
 });
+
+import { sceneWindow } from "./lipsync";
+
+describe("sceneWindow", () => {
+  it("ends the last scene with the song: a 36 s song gives 32–36 s for the fifth scene", () => {
+    expect([0, 1, 2, 3, 4].map((index) => sceneWindow(index, 36))).toEqual([
+      { start_time: 0, end_time: 8 },
+      { start_time: 8, end_time: 16 },
+      { start_time: 16, end_time: 24 },
+      { start_time: 24, end_time: 32 },
+      { start_time: 32, end_time: 36 },
+    ]);
+  });
+  it("keeps whole windows when the length is unknown or the song is longer", () => {
+    expect(sceneWindow(4, undefined)).toEqual({ start_time: 32, end_time: 40 });
+    expect(sceneWindow(1, 25.5)).toEqual({ start_time: 8, end_time: 16 });
+    expect(sceneWindow(3, 25.456)).toEqual({ start_time: 24, end_time: 25.46 });
+  });
+});

@@ -8,6 +8,25 @@ export function lipsyncWindow(sceneIndex: number, clipSeconds = CLIP_SECONDS): {
   return { start_time, end_time: start_time + clipSeconds };
 }
 
+/**
+ * The part of the song a scene's clip really plays over: its 8 s window, cut at the song's end
+ * (the final video ends with the song). Unknown length keeps the whole window.
+ */
+export function sceneWindow(
+  sceneIndex: number,
+  durationSeconds: number | null | undefined,
+  clipSeconds = CLIP_SECONDS,
+): { start_time: number; end_time: number } {
+  const window = lipsyncWindow(sceneIndex, clipSeconds);
+  if (durationSeconds === null || durationSeconds === undefined || !Number.isFinite(durationSeconds) || durationSeconds <= window.start_time)
+    return window;
+  return { start_time: window.start_time, end_time: Math.min(window.end_time, roundSeconds(durationSeconds)) };
+}
+
+function roundSeconds(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
+}
+
 /** Most scenes the backend plans in one request. */
 export const MAX_SCENES = 24;
 

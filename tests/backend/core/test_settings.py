@@ -21,6 +21,15 @@ def test_unknown_provider_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "MV_PROVIDER" in str(info.value)
 
 
+def test_trusted_proxies_must_be_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MV_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example")
+    with pytest.raises(SettingsError) as info:
+        load_settings(_env_file=None)
+    assert "MV_TRUSTED_PROXIES" in str(info.value) and "proxy.example" in str(info.value)
+    monkeypatch.setenv("MV_TRUSTED_PROXIES", "10.0.0.0/8, ::1")
+    assert [str(n) for n in load_settings(_env_file=None).trusted_proxy_networks] == ["10.0.0.0/8", "::1/128"]
+
+
 def test_auto_provider_follows_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MV_PROVIDER", "auto")
     monkeypatch.delenv("REPLICATE_API_TOKEN", raising=False)

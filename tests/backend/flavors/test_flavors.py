@@ -185,3 +185,78 @@ def test_example_flavor_explains_itself() -> None:
     for model in FILE_TYPES:
         text = (CONFIGS / "example" / f"{model.file_name}.yaml").read_text()
         assert "#" in text or model.file_name == "image_prompts" and "#" in text
+
+
+def _set(configs: Path, flavor: str, file: str, **changes: object) -> Path:
+    """Change top-level keys of one flavor file; `input` changes are merged into its `input` mapping."""
+    path = configs / flavor / f"{file}.yaml"
+    data = yaml.safe_load(path.read_text())
+    for key, value in changes.items():
+        if key == "scene_input":
+            data["scene_model"]["input"] = {**data["scene_model"]["input"], **value}  # type: ignore[dict-item]
+        elif key == "input":
+            data["input"] = {**data.get("input", {}), **value}  # type: ignore[dict-item]
+        else:
+            data[key] = value
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("file", "changes", "key", "words"),
+    [
+        ("video_params", {"duration": 5}, "duration", "one of 4, 6, 8"),
+        ("video_params", {"duration": 4, "reference_input": "image", "aspect_ratio": "1:1"}, "aspect_ratio", "one of 16:9, 9:16"),
+        ("video_params", {"resolution": "4k"}, "resolution", "one of 720p, 1080p"),
+        ("video_params", {"aspect_ratio": "9:16"}, "reference_input", "reference_images only at 16:9 and 8 s"),
+        ("video_params", {"duration": 6}, "reference_input", "reference_images only at 16:9 and 8 s"),
+        ("video_params", {"input": {"duration": 4}}, "input", "input.duration is set by Encore"),
+        ("video_params", {"model": "google/imagen-4"}, "model", "is an image model; this file needs a video model"),
+        ("image_params", {"output_format": "webp"}, "output_format", "one of jpg, png"),
+        ("image_params", {"aspect_ratio": "2:3"}, "aspect_ratio", "one of 1:1, 9:16, 16:9, 3:4, 4:3"),
+        ("image_params", {"input": {"safety_filter_level": "none"}}, "input", "input.safety_filter_level"),
+        ("lipsync_params", {"input": {"sync_mode": "wobble"}}, "input", "input.sync_mode"),
+        ("lipsync_params", {"input": {"temperature": 1.5}}, "input", "temperature must be at most 1"),
+        ("lipsync_params", {"input": {"fps": 25}}, "input", "has no input 'fps'"),
+        ("parameters", {"scene_input": {"temperature": 3}}, "scene_model.input", "temperature must be at most 2"),
+        ("parameters", {"scene_input": {"response_format": "json"}}, "scene_model.input", "has no input 'response_format'"),
+    ],
+)
+def test_values_a_shipped_model_does_not_allow_stop_startup_naming_file_and_key(
+    configs: Path, file: str, changes: dict[str, object], key: str, words: str
+) -> None:
+    _set(configs, "example", file, **changes)
+    with pytest.raises(FlavorConfigError) as info:
+        FlavorRegistry.load(configs)
+    message = str(info.value)
+    assert f"example/{file}.yaml" in message and f"key '{key}'" in message, message
+    assert words in message, message
+
+
+def test_legal_alternatives_and_unknown_models_load(configs: Path) -> None:
+    version = "0" * 64
+    _set(configs, "example", "video_params", aspect_ratio="9:16", duration=4, resolution="1080p", reference_input="image",
+         model=f"google/veo-3.1:{version}")
+    _set(configs, "example", "image_params", aspect_ratio="16:9", output_format="jpg", model=f"google/imagen-4:{version}")
+    _set(configs, "example", "lipsync_params", model=f"sync/lipsync-2-pro:{version}", input={"sync_mode": "loop", "active_speaker": True})
+    _set(configs, "mv1", "video_params", model="acme/new-video-model", duration=5, aspect_ratio="1:1", resolution="4k")
+    registry = FlavorRegistry.load(configs)
+    video, _ = registry.file("example", VideoParams)
+    assert (video.model, video.aspect_ratio, video.duration) == (f"google/veo-3.1:{version}", "9:16", 4)
+    assert registry.file("example", ImageParams)[0].output_format == "jpg"
+    assert registry.file("mv1", VideoParams)[0].duration == 5
+
+
+def test_the_model_table_answers_for_later_features() -> None:
+    from mv.flavors import models
+
+    assert models.durations("google/veo-3.1") == (4, 6, 8)
+    assert models.durations("google/veo-3.1:" + "a" * 64) == (4, 6, 8)
+    assert models.shortest_duration_covering("google/veo-3.1", 4.0) == 4
+    assert models.shortest_duration_covering("google/veo-3.1", 5.2) == 6
+    assert models.shortest_duration_covering("google/veo-3.1", 9.0) is None
+    assert models.aspect_ratios("google/veo-3.1") == ("16:9", "9:16")
+    assert "1:1" in (models.aspect_ratios("google/imagen-4") or ())
+    assert models.durations("acme/unknown") is None and models.aspect_ratios("acme/unknown") is None
+    assert models.system_input("google/gemini-2.5-flash") == "system_instruction"
+    assert models.system_input("openai/gpt-4.1-mini") == models.system_input("acme/unknown") == "system_prompt"

@@ -16,7 +16,7 @@ from media import MediaFactory
 from asgi_lifespan import LifespanManager
 from mv.app import create_app
 from mv.jobs.runner import JobContext
-from mv.providers.replicate import ReplicateProvider, parse_scenes
+from mv.providers.replicate import parse_scenes
 
 BRIEF = {"idea": "the last show before the band splits", "character_description": "a singer with a silver buzz cut"}
 GEMINI, IMAGEN, VEO = "google/gemini-2.5-flash", "google/imagen-4", "google/veo-3.1"
@@ -128,12 +128,12 @@ async def test_with_s3_the_character_goes_as_a_presigned_url(
 
 
 async def test_429_on_create_honours_retry_after_and_creates_once(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
-    fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(429, {"Retry-After": "1"}, {"detail": "Request was throttled."}))
+    fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(429, {"Retry-After": "3"}, {"detail": "Request was throttled."}))
     job = await _clip(rclient)
     assert job["status"] == "succeeded", job
     attempts = [r for r in fake.requests if r.path == "/v1/models/google/veo-3.1/predictions"]
     assert [r.status for r in attempts] == [429, 201]
-    assert attempts[1].at - attempts[0].at >= 0.9
+    assert attempts[1].at - attempts[0].at >= 2.9, "the retry waited as long as Retry-After said (not the 1 s default)"
 
 
 async def test_500s_and_429s_on_polling_are_retried(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
@@ -145,14 +145,13 @@ async def test_500s_and_429s_on_polling_are_retried(rclient: httpx.AsyncClient, 
 
 
 @pytest.fixture
-def short_timeouts(rclient: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Replicate calls give up after one second (the provider is rebuilt to take it)."""
-    monkeypatch.setattr(ReplicateProvider, "request_timeout", 1.0)
-    rclient.app.state.services.providers._replicate = None  # type: ignore[attr-defined]
+async def short_client(app_client: Callable[..., Any], fake: FakeReplicate) -> httpx.AsyncClient:
+    """An app whose Replicate requests give up after one second (REPLICATE_TIMEOUT=1)."""
+    return await app_client(**replicate_settings(fake, replicate_timeout=1.0))
 
 
-@pytest.mark.usefixtures("short_timeouts")
-async def test_create_timeout_after_sending_reconciles_instead_of_creating_again(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
+async def test_create_timeout_after_sending_reconciles_instead_of_creating_again(short_client: httpx.AsyncClient, fake: FakeReplicate) -> None:
+    rclient = short_client
     fake.inject("POST", r"/v1/models/google/veo-3\.1/predictions", Fault(delay=2.0))
     job = await _clip(rclient)
     assert job["status"] == "succeeded", job
@@ -160,8 +159,8 @@ async def test_create_timeout_after_sending_reconciles_instead_of_creating_again
     assert [r for r in fake.requests if r.method == "GET" and r.path == "/v1/predictions"]
 
 
-@pytest.mark.usefixtures("short_timeouts")
-async def test_a_silent_poll_times_out_is_retried_and_the_api_stays_responsive(rclient: httpx.AsyncClient, fake: FakeReplicate) -> None:
+async def test_a_silent_poll_times_out_is_retried_and_the_api_stays_responsive(short_client: httpx.AsyncClient, fake: FakeReplicate) -> None:
+    rclient = short_client
     fake.inject("GET", r"/v1/predictions/.+", Fault(delay=30.0))
     response = await rclient.post("/api/mv/generate_video?wait=0", json={"prompt": "Wide shot of the stage"})
     assert response.status_code == 202, response.text
@@ -286,7 +285,7 @@ async def test_crash_between_create_and_checkpoint_reattaches_by_listing(
 
     provider = services.providers.get("replicate")
     output, prediction_id, used = await provider.predict(ctx, "clip", VEO, must_not_build)
-    assert prediction_id == ours and used == sent and output.endswith("/outputs/video.mp4")
+    assert prediction_id == ours and used == sent and output == f"{fake.base_url}/files/video.mp4"
     assert len(fake.creates(VEO)) == 2  # only the two made above
     saved = (await services.jobs.get(job.id)).state
     assert saved["replicate_clip"]["id"] == ours and saved["prediction_id"] == ours
@@ -324,6 +323,6 @@ async def test_shutdown_closes_the_replicate_connections(make_settings: Any, fak
             job = await _clip(client)
             assert job["status"] == "succeeded", job
             provider = app.state.services.providers.get("replicate")
-            api, downloads = provider.http, provider.downloads()
-            assert not api.is_closed and not downloads.is_closed
-    assert api.is_closed and downloads.is_closed
+            api, creates, downloads = provider.api.http, provider.client._async_client, provider.files.client()
+            assert not api.is_closed and not creates.is_closed and not downloads.is_closed
+    assert api.is_closed and creates.is_closed and downloads.is_closed

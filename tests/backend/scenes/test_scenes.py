@@ -88,7 +88,7 @@ async def test_100_concurrent_requests_with_mixed_flavors_each_get_their_own(cli
         assert len(body["scenes"]) == count
         assert body["metadata"]["parameters"]["video_type"] == video_type
         assert body["metadata"]["config_flavor"] == (flavor or "default")
-        assert all(f"idea number {index}" in s["description"] for s in body["scenes"])
+        assert all(f"idea number {index}" in s["description"].lower() for s in body["scenes"])
     mv1 = [b for f, b in results if f == "mv1"]
     assert all("stadium" in b["scenes"][0]["description"] for b in mv1)
     example = [b for f, b in results if f == "example"]

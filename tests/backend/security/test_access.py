@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import signal
+import uuid
 from pathlib import Path
 
 import httpx
@@ -21,6 +23,24 @@ async def test_api_key_guards_every_api_route(app_client) -> None:
     ok = await client.get("/api/mv/get_config_flavors", headers={"X-API-Key": "s3cret-key"})
     assert ok.status_code == 200
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_api_key_guards_the_docs_and_the_schema(app_client) -> None:
+    guarded = await app_client(api_key="s3cret-key")
+    for path in ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect", "/no/such/page"):
+        refused = await guarded.get(path)
+        assert refused.status_code == 401 and refused.json()["error"] == "Unauthorized", path
+    schema = await guarded.get("/openapi.json", headers={"X-API-Key": "s3cret-key"})
+    assert schema.status_code == 200 and "/api/jobs/events" in schema.json()["paths"]
+    assert (await guarded.get("/docs", headers={"X-API-Key": "s3cret-key"})).status_code == 200
+    open_instance = await app_client()
+    assert (await open_instance.get("/openapi.json")).status_code == 200, "without a key the docs stay open on loopback"
+
+
+async def test_the_job_stream_follows_only_named_jobs(client) -> None:
+    for query in ("", "?ids=", "?ids=,,", "?ids=not-a-uuid", "?ids=" + ",".join(str(uuid.uuid4()) for _ in range(201))):
+        refused = await asyncio.wait_for(client.get(f"/api/jobs/events{query}"), 10)  # a stream would never end
+        assert refused.status_code == 400 and refused.json()["error"] == "BadRequest", query
 
 
 async def test_cors_allows_only_configured_origins(app_client) -> None:

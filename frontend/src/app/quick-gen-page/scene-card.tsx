@@ -8,13 +8,16 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Label } from "@/components/ui/label";
 import { Progress } from "@/components/ui/progress";
 import { Textarea } from "@/components/ui/textarea";
+import { VideoPlayer } from "@/components/video-player";
 import { currentClip, type SceneState } from "@/lib/genState";
-import { lipsyncWindow } from "@/lib/lipsync";
 import { useState } from "react";
+import { ClipVersions } from "./clip-versions";
 
 interface SceneCardProps {
   scene: SceneState;
   index: number;
+  /** The part of the song this scene's clip plays over (seconds). */
+  songWindow: { start_time: number; end_time: number };
   hasAudio: boolean;
   insideTrack: boolean;
   onEdit: (description: string) => void;
@@ -22,13 +25,12 @@ interface SceneCardProps {
 }
 
 /** One scene: its editable text, its current clip with live status, and regenerate/lipsync controls. */
-export function SceneCard({ scene, index, hasAudio, insideTrack, onEdit, onRegenerate }: SceneCardProps) {
+export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onEdit, onRegenerate }: SceneCardProps) {
   const [lipsync, setLipsync] = useState(false);
   const clip = scene.clip;
   const current = currentClip(scene);
   const running = clip.status === "running";
   const lipsyncRunning = running && clip.operation === "lipsync";
-  const window = lipsyncWindow(index);
   const lipsyncReason = !hasAudio
     ? "Lipsync needs an audio track; add one on the Create page."
     : !insideTrack
@@ -48,8 +50,8 @@ export function SceneCard({ scene, index, hasAudio, insideTrack, onEdit, onRegen
     >
       <CardHeader className="flex-row items-center gap-2 pb-2">
         <h3 className="font-semibold">Scene {index + 1}</h3>
-        <span className="text-xs text-muted-foreground tabular-nums">
-          {window.start_time}–{window.end_time} s
+        <span className="text-xs text-muted-foreground tabular-nums" data-testid="scene-window">
+          {songWindow.start_time}–{songWindow.end_time} s
         </span>
         <div className="ml-auto flex items-center gap-2">
           {current?.kind === "lipsync" ? <Badge data-testid="clip-lipsynced">Lipsynced</Badge> : null}
@@ -74,14 +76,12 @@ export function SceneCard({ scene, index, hasAudio, insideTrack, onEdit, onRegen
         </div>
         <div className="space-y-3">
           {current ? (
-            <video
-              key={current.videoUrl}
+            <VideoPlayer
               src={current.videoUrl}
-              controls
-              muted
-              preload="metadata"
-              className="aspect-video w-full rounded-md border bg-black"
-              data-testid="clip-player"
+              poster={current.posterUrl}
+              label={`Scene ${index + 1} clip`}
+              className="aspect-video w-full"
+              testId="clip-player"
             />
           ) : (
             <div className="flex aspect-video w-full items-center justify-center rounded-md border border-dashed text-sm text-muted-foreground">
@@ -132,22 +132,7 @@ export function SceneCard({ scene, index, hasAudio, insideTrack, onEdit, onRegen
               {lipsyncReason}
             </p>
           ) : null}
-          {clip.history.length > 1 ? (
-            <details className="text-xs text-muted-foreground" data-testid="clip-history">
-              <summary className="cursor-pointer">
-                Version {clip.history.length} of {clip.history.length}
-              </summary>
-              <ol className="mt-1 list-decimal space-y-0.5 pl-5">
-                {clip.history.map((version) => (
-                  <li key={version.videoId}>
-                    <a className="underline" href={version.videoUrl} target="_blank" rel="noreferrer">
-                      {version.kind === "lipsync" ? "lipsync" : "generated"} · {version.videoId.slice(0, 8)}
-                    </a>
-                  </li>
-                ))}
-              </ol>
-            </details>
-          ) : null}
+          <ClipVersions history={clip.history} />
         </div>
       </CardContent>
     </Card>

@@ -1508,6 +1508,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -1850,9 +1859,9 @@ export interface operations {
     };
     "jobs-job_events": {
         parameters: {
-            query?: {
-                /** @description Comma-separated job ids to follow; empty follows every job. */
-                ids?: string;
+            query: {
+                /** @description Comma-separated ids of the jobs to follow (1 to 200). */
+                ids: string;
             };
             header?: never;
             path?: never;
@@ -1860,13 +1869,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description One `event: job` per change. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Invalid request */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PEER_PROOF_ENV, withClientAddress } from "./clientAddress.mjs";
 import { forward } from "./proxy";
 
 let server: Server;
@@ -35,13 +36,25 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.BACKEND_URL;
   delete process.env.API_KEY;
+  delete process.env.MV_PROXY_TOKEN;
+  delete process.env[PEER_PROOF_ENV];
   await new Promise((resolve) => server.close(resolve));
 });
 
 beforeEach(() => {
   seen = [];
   delete process.env.API_KEY;
+  delete process.env.MV_PROXY_TOKEN;
+  delete process.env[PEER_PROOF_ENV];
 });
+
+const CLAIMS = {
+  "x-forwarded-for": "6.6.6.6",
+  forwarded: "for=6.6.6.6",
+  "x-real-ip": "6.6.6.6",
+  "x-forwarded-host": "evil.example",
+  "x-encore-proxy": "guessed",
+};
 
 describe("API proxy", () => {
   it("adds the server-side key and drops any key the browser sent", async () => {
@@ -104,5 +117,56 @@ describe("API proxy", () => {
     } finally {
       process.env.BACKEND_URL = saved;
     }
+  });
+
+  it("forwards as the client only the peer the Node server recorded, with its proof", async () => {
+    process.env[PEER_PROOF_ENV] = "proof-of-this-process";
+    process.env.MV_PROXY_TOKEN = "run-token";
+    const headers = { ...CLAIMS, "x-encore-peer": "203.0.113.7", "x-encore-peer-proof": "proof-of-this-process" };
+    await forward(new Request("http://next.local/api/a", { headers }), "/api/a");
+    const sent = seen[0]!.headers;
+    expect(sent["x-forwarded-for"]).toBe("203.0.113.7");
+    expect(sent["x-encore-proxy"]).toBe("run-token");
+    for (const name of ["forwarded", "x-real-ip", "x-forwarded-host", "x-encore-peer", "x-encore-peer-proof"]) {
+      expect(sent[name], name).toBeUndefined();
+    }
+  });
+
+  it("forwards no client address when the peer header comes without this process's proof", async () => {
+    process.env[PEER_PROOF_ENV] = "proof-of-this-process";
+    const headers = { ...CLAIMS, "x-encore-peer": "203.0.113.7", "x-encore-peer-proof": "a-guess" };
+    await forward(new Request("http://next.local/api/a", { headers }), "/api/a");
+    expect(seen[0]!.headers["x-forwarded-for"]).toBeUndefined();
+    expect(seen[0]!.headers["x-encore-proxy"]).toBeUndefined();
+    delete process.env[PEER_PROOF_ENV];
+    await forward(new Request("http://next.local/api/a", { headers: { ...headers, "x-encore-peer-proof": "" } }), "/api/a");
+    expect(seen[1]!.headers["x-forwarded-for"]).toBeUndefined();
+  });
+
+  it("sends the socket peer however the client rotates X-Forwarded-For through the Node server", async () => {
+    const proof = "proof-of-this-process";
+    process.env[PEER_PROOF_ENV] = proof;
+    const front = createServer(
+      withClientAddress(
+        async (req, res) => {
+          const request = new Request(`http://next.local${req.url}`, { headers: req.headers as Record<string, string> });
+          const response = await forward(request, req.url ?? "/");
+          res.writeHead(response.status);
+          res.end(await response.text());
+        },
+        { proof },
+      ),
+    );
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(front.address() as AddressInfo).port}/api/mv/create_scenes`;
+      for (const claim of ["198.51.100.1", "198.51.100.2", "10.0.0.1, 198.51.100.3"]) {
+        const response = await fetch(url, { headers: { "x-forwarded-for": claim, "x-encore-peer": claim, "x-encore-peer-proof": proof } });
+        expect(response.status).toBe(200);
+      }
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+    }
+    expect(seen.map((request) => request.headers["x-forwarded-for"])).toEqual(["127.0.0.1", "127.0.0.1", "127.0.0.1"]);
   });
 });

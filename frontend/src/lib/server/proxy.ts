@@ -1,4 +1,5 @@
 import "server-only";
+import { FORWARDING_HEADERS, provenPeer } from "./clientAddress.mjs";
 
 /** Hop-by-hop and host headers never forwarded in either direction. */
 const HOP_BY_HOP = new Set([
@@ -23,15 +24,22 @@ export function backendBaseUrl(): string {
   return `http://127.0.0.1:${port}`;
 }
 
+/** Request headers the proxy sets itself (or never sends): a client's values are dropped. */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, ...FORWARDING_HEADERS, "x-api-key", "x-encore-proxy", "accept-encoding", "cookie"]);
+
 function upstreamRequestHeaders(incoming: Headers): Headers {
   const headers = new Headers();
   incoming.forEach((value, key) => {
-    const name = key.toLowerCase();
-    if (HOP_BY_HOP.has(name) || name === "x-api-key" || name === "accept-encoding" || name === "cookie") return;
+    if (NOT_FORWARDED.has(key.toLowerCase())) return;
     headers.set(key, value);
   });
   // Bodies are streamed through untouched; ask for identity so lengths and ranges stay exact.
   headers.set("accept-encoding", "identity");
+  // The client is the socket peer `server.mjs` saw; without its proof the API keys us by our own address.
+  const client = provenPeer(incoming);
+  if (client) headers.set("x-forwarded-for", client);
+  const proxyToken = process.env.MV_PROXY_TOKEN;
+  if (proxyToken) headers.set("x-encore-proxy", proxyToken);
   const apiKey = process.env.API_KEY;
   if (apiKey) headers.set("x-api-key", apiKey);
   return headers;
