@@ -1,6 +1,6 @@
 """Worker processes for analysis: bounded in number, started on first use, niced, killed on timeout and replaced.
 
-Each song is handled start to finish by one pool thread (send, wait with a deadline, take the answer,
+Each song is handled start to finish by one daemon thread (send, wait with a deadline, take the answer,
 return the worker), so a job cancelled mid-song, or an event loop that has gone away, never strands a
 worker or a slot; a song whose job is cancelled while it waits for a worker is dropped.
 """
@@ -8,6 +8,7 @@ worker or a slot; a song whose job is cancelled while it waits for a worker is d
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import select
@@ -16,10 +17,10 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from mv.analysis.worker import ANSWER, REQUEST
 from mv.core.errors import EncoreError
@@ -28,7 +29,8 @@ from mv.core.logging import get_logger
 
 log = get_logger(__name__)
 
-_PIPES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="analysis")
+T = TypeVar("T")
+
 START_SECONDS = 300.0
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 
@@ -37,6 +39,41 @@ class AnalysisFailed(EncoreError):
     """The analysis of a song failed."""
 
     status_code = 422
+
+
+_LIVE: set[_Worker] = set()
+"""Every worker process of this server, so none outlives it."""
+
+
+def _in_thread(fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    """Run `fn` in a daemon thread (never joined at exit, unlike an executor's) and await its result."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def deliver(setter: Callable[[Any], None], value: Any) -> None:
+        if not future.done():
+            setter(value)
+
+    def body() -> None:
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            outcome: tuple[Callable[[Any], None], Any] = (future.set_exception, exc)
+        else:
+            outcome = (future.set_result, result)
+        try:
+            loop.call_soon_threadsafe(deliver, *outcome)
+        except RuntimeError:
+            pass
+
+    threading.Thread(target=body, name="analysis", daemon=True).start()
+    return future
+
+
+@atexit.register
+def _kill_all() -> None:
+    for w in list(_LIVE):
+        w.kill()
 
 
 class _Worker:
@@ -48,6 +85,7 @@ class _Worker:
             ["nice", "-n", "10", sys.executable, "-m", "mv.analysis.worker", "--memory-mb", str(memory_mb), "--cache-dir", cache_dir],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, process_group=0,
         )
+        _LIVE.add(self)
 
     def receive(self, deadline: float) -> dict[str, Any]:
         """The next answer; TimeoutError past the deadline, EOFError when the worker is gone."""
@@ -72,6 +110,7 @@ class _Worker:
 
     def kill(self) -> None:
         """Stop the worker and everything it started."""
+        _LIVE.discard(self)
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -175,13 +214,13 @@ class AnalysisPool:
 
     def prestart(self) -> None:
         """Start one worker in the background when none exists, so the first song finds it warm."""
-        _PIPES.submit(self._prestart)
+        threading.Thread(target=self._prestart, name="analysis-prestart", daemon=True).start()
 
     async def run(self, pcm: bytes, rate: int) -> dict[str, Any]:
         """Analyse mono 16-bit PCM in a worker; a worker that fails or overruns is killed and replaced."""
         abandoned = threading.Event()
         try:
-            answer = await asyncio.get_running_loop().run_in_executor(_PIPES, self._analyse, pcm, rate, abandoned)
+            answer = await _in_thread(self._analyse, pcm, rate, abandoned)
         except asyncio.CancelledError:
             abandoned.set()
             raise
