@@ -114,7 +114,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     audio_id = str(ctx.request["audio_id"])
     path = await audio_path(services, audio_id)
     await ctx.progress(0.05, "Decoding the song")
-    pcm = await ffmpeg.decode_pcm(path, "mp3", rate=DECODE_RATE)
+    pcm = await ffmpeg.decode_pcm(path, "mp3", rate=DECODE_RATE, background=True)
     await ctx.progress(0.2, "Listening to the song")
     document = await pool(services).run(pcm, DECODE_RATE)
     del pcm

@@ -43,6 +43,8 @@ class Limits:
 
 
 PROBE_CONCURRENCY = 4
+BACKGROUND_CONCURRENCY = 1
+"""Work nobody waits for (decoding songs for analysis) has its own slot and never takes one from a request."""
 _limits = Limits()
 _gates: dict[str, asyncio.Semaphore] = {}
 
@@ -55,9 +57,10 @@ def configure(limits: Limits) -> None:
 
 
 def _gate(kind: str) -> asyncio.Semaphore:
-    """Bounded concurrency per kind of work: heavy ffmpeg runs, and quick probes."""
+    """Bounded concurrency per kind of work: heavy ffmpeg runs, background runs, and quick probes."""
     if kind not in _gates:
-        _gates[kind] = asyncio.Semaphore(_limits.concurrency if kind == "ffmpeg" else PROBE_CONCURRENCY)
+        sizes = {"ffmpeg": _limits.concurrency, "background": BACKGROUND_CONCURRENCY}
+        _gates[kind] = asyncio.Semaphore(sizes.get(kind, PROBE_CONCURRENCY))
     return _gates[kind]
 
 
@@ -139,8 +142,8 @@ async def probe(path: Path, formats: str, *, timeout: float = 30.0) -> dict[str,
     return data
 
 
-async def decode_pcm(path: Path, formats: str, *, rate: int = 8000, timeout: float | None = None) -> bytes:
-    """Decode a local file to mono signed 16-bit PCM on stdout."""
+async def decode_pcm(path: Path, formats: str, *, rate: int = 8000, timeout: float | None = None, background: bool = False) -> bytes:
+    """Decode a local file to mono signed 16-bit PCM on stdout (`background`: in the background slot)."""
     argv = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", *local_input(path, formats),
             "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"]
-    return await _run(argv, timeout, "ffmpeg")
+    return await _run(argv, timeout, "background" if background else "ffmpeg")
