@@ -92,7 +92,7 @@ async def run(runs: int) -> dict[str, Any]:
             ffmpeg("-i", str(canonical), "-ss", str(start), "-c:a", "libmp3lame", "-b:a", "192k", str(naive))
             baseline_times.append(time.perf_counter() - began)
             baseline_acc.append(accuracy(original, decode(naive), start))
-        services.db.close()
+        await services.store.close()
 
         def worst(rows: list[dict[str, Any]]) -> dict[str, Any]:
             return {key: max((row[key] for row in rows), key=abs) for key in rows[0]}

@@ -14,7 +14,7 @@ from mv import __version__
 from mv.assets.repository import AssetRepository
 from mv.config_manager import initialize_config_flavors
 from mv.core import ffmpeg, handlers
-from mv.core.db import Database
+from mv.core.db import Store
 from mv.core.errors import ErrorBody
 from mv.core.limits import PROXY_TOKEN_HEADER, ClientIdentity, RateLimiter
 from mv.core.logging import configure_logging, get_logger
@@ -73,7 +73,7 @@ def _proxy_proofs(settings: Settings) -> dict[str, str]:
 def build_services(settings: Settings) -> Services:
     """Create every long-lived service from settings."""
     flavors = initialize_config_flavors(settings.mv_configs_dir, debug=settings.mv_debug_mode)
-    db = Database(settings.mv_data_dir / "encore.db")
+    store = Store(settings.database_url)
     s3 = (
         S3Mirror(
             bucket=settings.storage_bucket,
@@ -87,11 +87,11 @@ def build_services(settings: Settings) -> Services:
         if settings.storage_bucket
         else None
     )
-    jobs = JobRepository(db)
+    jobs = JobRepository(store)
     services = Services(
         settings=settings,
-        db=db,
-        assets=AssetRepository(db),
+        store=store,
+        assets=AssetRepository(store),
         jobs=jobs,
         runner=JobRunner(jobs, settings.mv_job_concurrency),
         storage=MediaStorage(settings.mv_media_root, s3),
@@ -114,10 +114,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         services.flavors.log_startup()
+        await services.store.open()
         log.info(
             "encore_started",
             provider=settings.default_provider,
             s3=settings.s3_enabled,
+            database=services.store.dialect,
             api_key=settings.api_key is not None,
         )
         resumed = await services.runner.resume()
@@ -131,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await services.runner.shutdown()
             await services.providers.close()
             await services.storage.close()
-            services.db.close()
+            await services.store.close()
 
     app = FastAPI(
         title="Encore",

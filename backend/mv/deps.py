@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from mv.assets.repository import AssetRepository
-from mv.core.db import Database
+from mv.core.db import Store
 from mv.core.settings import Settings
 from mv.core.storage import MediaStorage
 from mv.flavors.service import FlavorService
@@ -22,7 +22,7 @@ class Services:
     """Everything a request may use, built once per app."""
 
     settings: Settings
-    db: Database
+    store: Store
     assets: AssetRepository
     jobs: JobRepository
     runner: JobRunner

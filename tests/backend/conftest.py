@@ -19,8 +19,10 @@ os.environ.pop("API_KEY", None)
 os.environ.pop("STORAGE_BUCKET", None)
 
 from mv.app import create_app  # noqa: E402
+from mv.core.db import Store  # noqa: E402
 from mv.core.settings import Settings  # noqa: E402
 from live import free_port  # noqa: E402, F401
+from pg import PostgresServer  # noqa: E402
 from media import MediaFactory  # noqa: E402
 from fake_replicate import fake_replicate  # noqa: E402, F401  (the fake Replicate API, shared by provider tests)
 
@@ -75,6 +77,58 @@ async def app_client(make_settings: Callable[..., Settings]) -> AsyncIterator[Ca
 async def client(app_client: Callable[..., Any]) -> httpx.AsyncClient:
     """A client for an app with default test settings."""
     return await app_client()
+
+
+ENGINES = ("sqlite", "postgresql")
+"""Every engine the store runs on; store tests run on each."""
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on loopback, started on first use, one per test process, removed at the end."""
+    server = PostgresServer().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """A factory of empty databases on an engine ("sqlite" or "postgresql"); returns operator URLs, dropped at teardown."""
+    made: list[str] = []
+
+    def create(engine: str) -> str:
+        if engine == "sqlite":
+            url = f"sqlite:///{tmp_path / f'db{len(made)}' / 'encore.db'}"
+        else:
+            url = request.getfixturevalue("pg_server").create_database()
+        made.append(url)
+        return url
+
+    yield create
+    for url in made:
+        if url.startswith("postgresql"):
+            request.getfixturevalue("pg_server").drop_database(url)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine a store test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(engine: str, new_database: Callable[[str], str]) -> str:
+    """An empty database on the engine under test (its operator URL)."""
+    return new_database(engine)
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Store]:
+    """A migrated store on the engine under test."""
+    opened = Store(database_url)
+    await opened.open()
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import time
 from typing import Any
 
+from sqlalchemy import Column, Double, Index, Row, Table, Text, func, select, text, update
+
 from mv.assets.schemas import Asset, AssetKind, Status
-from mv.core.db import Database
+from mv.core.db import Json, Store, metadata
+from mv.core.db.sql import insert_or_ignore
 
-_COLUMNS = ("id", "kind", "status", "job_id", "parent_id", "storage_key", "s3_key", "info", "created_at", "updated_at")
+assets = Table(
+    "assets",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("job_id", Text),
+    Column("parent_id", Text),
+    Column("storage_key", Text),
+    Column("s3_key", Text),
+    Column("info", Json, nullable=False, server_default=text("'{}'")),
+    Column("created_at", Double, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    Index("assets_job", "job_id"),
+)
+
+_UPDATABLE = frozenset(assets.c.keys()) - {"id", "info", "created_at", "updated_at"}
 
 
-def _to_asset(row: sqlite3.Row | None) -> Asset | None:
+def _to_asset(row: Row[Any] | None) -> Asset | None:
     if row is None:
         return None
-    data = dict(row)
-    data["info"] = json.loads(data["info"] or "{}")
+    data = dict(row._mapping)
+    data["info"] = data["info"] or {}
     return Asset(**data)
 
 
 class AssetRepository:
     """Reads and writes asset rows."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     async def insert(
         self,
@@ -40,52 +57,46 @@ class AssetRepository:
     ) -> Asset:
         """Create an asset row; inserting an existing id returns the stored row unchanged."""
         now = time.time()
-
-        def op(conn: sqlite3.Connection) -> Asset:
-            conn.execute(
-                "INSERT OR IGNORE INTO assets (id, kind, status, job_id, parent_id, storage_key, info, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (asset_id, kind, status, job_id, parent_id, storage_key, json.dumps(info or {}), now, now),
-            )
-            row = conn.execute("SELECT * FROM assets WHERE id = ?", (asset_id,)).fetchone()
-            return _to_asset(row)  # type: ignore[return-value]
-
-        return await self.db.run(op)
+        row = {
+            "id": asset_id, "kind": kind, "status": status, "job_id": job_id, "parent_id": parent_id,
+            "storage_key": storage_key, "info": info or {}, "created_at": now, "updated_at": now,
+        }
+        async with self.store.transaction() as conn:
+            await conn.execute(insert_or_ignore(conn, assets, "id").values(**row))
+            stored = (await conn.execute(select(assets).where(assets.c.id == asset_id))).first()
+        return _to_asset(stored)  # type: ignore[return-value]
 
     async def get(self, asset_id: str) -> Asset | None:
         """The asset with this id, if any."""
-        return await self.db.run(
-            lambda conn: _to_asset(conn.execute("SELECT * FROM assets WHERE id = ?", (asset_id,)).fetchone())
-        )
+        async with self.store.read() as conn:
+            return _to_asset((await conn.execute(select(assets).where(assets.c.id == asset_id))).first())
 
     async def update(self, asset_id: str, *, info_patch: dict[str, Any] | None = None, **fields: Any) -> Asset | None:
-        """Set columns and merge `info_patch` into the info document."""
-        unknown = set(fields) - set(_COLUMNS)
+        """Set columns and merge `info_patch` into the info document (the row is locked while it merges)."""
+        unknown = set(fields) - _UPDATABLE
         if unknown:
             raise ValueError(f"unknown asset columns: {sorted(unknown)}")
-
-        def op(conn: sqlite3.Connection) -> Asset | None:
-            row = conn.execute("SELECT * FROM assets WHERE id = ?", (asset_id,)).fetchone()
-            if row is None:
-                return None
-            info = json.loads(row["info"] or "{}")
-            info.update(info_patch or {})
-            values = {**fields, "info": json.dumps(info), "updated_at": time.time()}
-            assignments = ", ".join(f"{k} = ?" for k in values)
-            conn.execute(f"UPDATE assets SET {assignments} WHERE id = ?", (*values.values(), asset_id))
-            return _to_asset(conn.execute("SELECT * FROM assets WHERE id = ?", (asset_id,)).fetchone())
-
-        return await self.db.run(op)
+        async with self.store.transaction() as conn:
+            values = {**fields, "updated_at": time.time()}
+            if info_patch:
+                locked = select(assets.c.info).where(assets.c.id == asset_id).with_for_update()
+                current = (await conn.execute(locked)).first()
+                if current is None:
+                    return None
+                values["info"] = {**(current.info or {}), **info_patch}
+            row = (await conn.execute(update(assets).where(assets.c.id == asset_id).values(**values).returning(assets))).first()
+        return _to_asset(row)
 
     async def by_job(self, job_id: str) -> list[Asset]:
         """Assets produced by one job, oldest first."""
-        rows = await self.db.run(
-            lambda conn: conn.execute("SELECT * FROM assets WHERE job_id = ? ORDER BY created_at", (job_id,)).fetchall()
-        )
+        async with self.store.read() as conn:
+            rows = (await conn.execute(select(assets).where(assets.c.job_id == job_id).order_by(assets.c.created_at))).all()
         return [a for a in map(_to_asset, rows) if a is not None]
 
     async def count(self, kind: AssetKind | None = None) -> int:
         """How many assets exist (of one kind)."""
-        if kind is None:
-            return await self.db.run(lambda conn: conn.execute("SELECT COUNT(*) FROM assets").fetchone()[0])
-        return await self.db.run(lambda conn: conn.execute("SELECT COUNT(*) FROM assets WHERE kind = ?", (kind,)).fetchone()[0])
+        query = select(func.count()).select_from(assets)
+        if kind is not None:
+            query = query.where(assets.c.kind == kind)
+        async with self.store.read() as conn:
+            return int((await conn.execute(query)).scalar_one())

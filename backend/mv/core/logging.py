@@ -45,7 +45,7 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     access = logging.getLogger("uvicorn.access")
     access.handlers[:] = []
     access.propagate = False
-    for noisy in ("botocore", "aiobotocore", "urllib3", "httpx", "httpcore", "asyncio"):
+    for noisy in ("botocore", "aiobotocore", "urllib3", "httpx", "httpcore", "asyncio", "sqlalchemy", "alembic", "aiosqlite", "psycopg"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 

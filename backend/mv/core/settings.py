@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mv.core.db.url import default_url, engine_url
+
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = BACKEND_DIR / "mv"
 REPO_DIR = BACKEND_DIR.parent
@@ -34,6 +36,7 @@ class Settings(BaseSettings):
     mv_host: str = "127.0.0.1"
     mv_allow_public_without_key: bool = False
     mv_data_dir: Path = PACKAGE_DIR / "data"
+    mv_database_url: SecretStr | None = None
     mv_media_root: Path = PACKAGE_DIR / "outputs"
     mv_configs_dir: Path = PACKAGE_DIR / "configs"
     mv_provider: Literal["auto", "replicate", "local"] = "auto"
@@ -84,6 +87,14 @@ class Settings(BaseSettings):
             raise ValueError("must not be empty")
         return value.strip()
 
+    @field_validator("mv_database_url")
+    @classmethod
+    def _database_url_supported(cls, value: SecretStr | None) -> SecretStr | None:
+        """Accept only the engines Encore runs on (the message never echoes the URL: it may hold a password)."""
+        if value is not None:
+            engine_url(value.get_secret_value())
+        return value
+
     @field_validator("mv_trusted_proxies")
     @classmethod
     def _proxies_are_networks(cls, value: str) -> str:
@@ -101,6 +112,13 @@ class Settings(BaseSettings):
     def _anchor_relative_paths(cls, value: Path) -> Path:
         """Read relative paths from the repository root, wherever Encore is started."""
         return value if value.is_absolute() else REPO_DIR / value
+
+    @property
+    def database_url(self) -> str:
+        """The operator's database URL, or the embedded SQLite file under the data folder."""
+        if self.mv_database_url is None:
+            return default_url(self.mv_data_dir)
+        return self.mv_database_url.get_secret_value()
 
     @property
     def replicate_token(self) -> str | None:

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import time
 from typing import Any
 
-from mv.core.db import Database
+from sqlalchemy import Column, Double, Index, Integer, Row, Table, Text, func, insert, select, text, update
+
+from mv.core.db import Json, Store, metadata
 from mv.jobs.schemas import Job
 
-_JSON = ("request", "state", "result", "error")
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("progress", Double, nullable=False, server_default=text("0")),
+    Column("message", Text),
+    Column("request", Json, nullable=False, server_default=text("'{}'")),
+    Column("state", Json, nullable=False, server_default=text("'{}'")),
+    Column("result", Json),
+    Column("error", Json),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("created_at", Double, nullable=False),
+    Column("updated_at", Double, nullable=False),
+    Column("idempotency_key", Text),
+    Column("request_hash", Text),
+    Index("jobs_status", "status"),
+    Index("jobs_idempotency_key", "idempotency_key", unique=True),
+)
+
+_UPDATABLE = frozenset(jobs.c.keys()) - {"id", "created_at", "updated_at"}
 
 
-def _to_job(row: sqlite3.Row | None) -> Job | None:
+def _to_job(row: Row[Any] | None) -> Job | None:
     if row is None:
         return None
-    data = dict(row)
-    for key in _JSON:
-        data[key] = json.loads(data[key]) if data[key] else None
+    data = dict(row._mapping)
     data["request"] = data["request"] or {}
     data["state"] = data["state"] or {}
     return Job(**data)
@@ -27,59 +46,57 @@ def _to_job(row: sqlite3.Row | None) -> Job | None:
 class JobRepository:
     """Reads and writes job rows."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     async def insert(
         self, job_id: str, kind: str, request: dict[str, Any], idempotency: tuple[str, str] | None = None
     ) -> Job:
         """Create a queued job."""
         now = time.time()
-
-        def op(conn: sqlite3.Connection) -> Job:
-            conn.execute(
-                "INSERT INTO jobs (id, kind, status, request, state, created_at, updated_at, idempotency_key, request_hash)"
-                " VALUES (?, ?, 'queued', ?, '{}', ?, ?, ?, ?)",
-                (job_id, kind, json.dumps(request), now, now, *(idempotency or (None, None))),
-            )
-            return _to_job(conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone())  # type: ignore[return-value]
-
-        return await self.db.run(op)
+        key, digest = idempotency or (None, None)
+        row = {
+            "id": job_id, "kind": kind, "status": "queued", "request": request, "state": {},
+            "created_at": now, "updated_at": now, "idempotency_key": key, "request_hash": digest,
+        }
+        async with self.store.transaction() as conn:
+            stored = (await conn.execute(insert(jobs).values(**row).returning(jobs))).first()
+        return _to_job(stored)  # type: ignore[return-value]
 
     async def get(self, job_id: str) -> Job | None:
         """The job with this id, if any."""
-        return await self.db.run(lambda conn: _to_job(conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()))
+        async with self.store.read() as conn:
+            return _to_job((await conn.execute(select(jobs).where(jobs.c.id == job_id))).first())
 
     async def update(self, job_id: str, *, state_patch: dict[str, Any] | None = None, **fields: Any) -> Job:
-        """Set columns (JSON ones encoded) and merge `state_patch` into the job's state."""
-
-        def op(conn: sqlite3.Connection) -> Job:
-            row = conn.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            values: dict[str, Any] = {}
-            for key, value in fields.items():
-                values[key] = json.dumps(value) if key in _JSON and value is not None else value
+        """Set columns and merge `state_patch` into the job's state (the row is locked while it merges)."""
+        unknown = set(fields) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"unknown job columns: {sorted(unknown)}")
+        async with self.store.transaction() as conn:
+            values = {**fields, "updated_at": time.time()}
             if state_patch:
-                state = json.loads(row["state"] or "{}")
-                state.update(state_patch)
-                values["state"] = json.dumps(state)
-            values["updated_at"] = time.time()
-            assignments = ", ".join(f"{k} = ?" for k in values)
-            conn.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), job_id))
-            return _to_job(conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone())  # type: ignore[return-value]
-
-        return await self.db.run(op)
+                current = (await conn.execute(select(jobs.c.state).where(jobs.c.id == job_id).with_for_update())).first()
+                values["state"] = {**((current.state if current else None) or {}), **state_patch}
+            row = (await conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values).returning(jobs))).first()
+        return _to_job(row)  # type: ignore[return-value]
 
     async def by_idempotency_key(self, key: str) -> Job | None:
         """The job a request with this idempotency key created, if any."""
-        return await self.db.run(
-            lambda conn: _to_job(conn.execute("SELECT * FROM jobs WHERE idempotency_key = ?", (key,)).fetchone())
-        )
+        async with self.store.read() as conn:
+            return _to_job((await conn.execute(select(jobs).where(jobs.c.idempotency_key == key))).first())
 
     async def unfinished(self) -> list[Job]:
         """Jobs that were queued or running, oldest first."""
-        rows = await self.db.run(
-            lambda conn: conn.execute(
-                "SELECT * FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at"
-            ).fetchall()
-        )
+        query = select(jobs).where(jobs.c.status.in_(("queued", "running"))).order_by(jobs.c.created_at)
+        async with self.store.read() as conn:
+            rows = (await conn.execute(query)).all()
         return [j for j in map(_to_job, rows) if j is not None]
+
+    async def count(self, kind: str | None = None) -> int:
+        """How many jobs exist (of one kind)."""
+        query = select(func.count()).select_from(jobs)
+        if kind is not None:
+            query = query.where(jobs.c.kind == kind)
+        async with self.store.read() as conn:
+            return int((await conn.execute(query)).scalar_one())

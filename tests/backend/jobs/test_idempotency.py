@@ -1,8 +1,16 @@
-"""An Idempotency-Key makes a repeated request return the first request's job instead of starting another."""
+"""An Idempotency-Key makes a repeated request return the first request's job instead of starting another (on each engine)."""
 
 from __future__ import annotations
 
 import asyncio
+
+import pytest
+
+
+@pytest.fixture
+async def client(app_client, database_url: str):
+    """An app whose store runs on the engine under test."""
+    return await app_client(mv_database_url=database_url)
 
 
 async def test_repeated_key_returns_the_same_job(client) -> None:
@@ -27,8 +35,7 @@ async def test_concurrent_repeats_start_one_job(client) -> None:
     final = (await client.post("/api/mv/create_scenes?wait=30", json=body, headers=headers)).json()
     assert len(final["scenes"]) == 4
     assert await client.app.state.services.jobs.by_idempotency_key("scenes-attempt-7") is not None
-    rows = await client.app.state.services.db.run(lambda c: c.execute("SELECT COUNT(*) FROM jobs WHERE kind='create_scenes'").fetchone()[0])
-    assert rows == 1
+    assert await client.app.state.services.jobs.count("create_scenes") == 1
 
 
 async def test_bad_keys_are_422(client) -> None:

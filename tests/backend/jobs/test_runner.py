@@ -1,17 +1,17 @@
-"""The job runner: results, errors, waiting, restarts."""
+"""The job runner on each engine: results, errors, waiting, restarts."""
 
 from __future__ import annotations
 
 import asyncio
 
-from mv.core.db import Database
+from mv.core.db import Store
 from mv.core.errors import Conflict
 from mv.jobs.repository import JobRepository
 from mv.jobs.runner import JobContext, JobRunner
 
 
-async def test_success_failure_and_crash_are_recorded(tmp_path) -> None:
-    runner = JobRunner(JobRepository(Database(tmp_path / "db.sqlite")))
+async def test_success_failure_and_crash_are_recorded(store: Store) -> None:
+    runner = JobRunner(JobRepository(store))
 
     async def ok(ctx: JobContext) -> dict:
         await ctx.progress(0.5, "half")
@@ -33,9 +33,8 @@ async def test_success_failure_and_crash_are_recorded(tmp_path) -> None:
     assert "/internal" not in str(done[2].error)
 
 
-async def test_unfinished_jobs_resume_after_a_restart(tmp_path) -> None:
-    db_path = tmp_path / "db.sqlite"
-    first = JobRunner(JobRepository(Database(db_path)))
+async def test_unfinished_jobs_resume_after_a_restart(database_url: str) -> None:
+    first = JobRunner(JobRepository(Store(database_url)))
     started = asyncio.Event()
 
     async def slow(ctx: JobContext) -> dict:
@@ -49,8 +48,9 @@ async def test_unfinished_jobs_resume_after_a_restart(tmp_path) -> None:
     await started.wait()
     await first.shutdown()
     assert (await first.repo.get(job.id)).status == "running"
+    await first.repo.store.close()
 
-    second = JobRunner(JobRepository(Database(db_path)))
+    second = JobRunner(JobRepository(Store(database_url)))
     seen: list[dict] = []
 
     async def resume(ctx: JobContext) -> dict:
@@ -62,10 +62,11 @@ async def test_unfinished_jobs_resume_after_a_restart(tmp_path) -> None:
     done = await second.wait(job.id, 5)
     assert done.status == "succeeded" and done.result == {"resumed": True}
     assert seen == [{"step": 1}] and done.attempts == 2
+    await second.repo.store.close()
 
 
-async def test_wait_returns_early_for_slow_jobs(tmp_path) -> None:
-    runner = JobRunner(JobRepository(Database(tmp_path / "db.sqlite")))
+async def test_wait_returns_early_for_slow_jobs(store: Store) -> None:
+    runner = JobRunner(JobRepository(store))
     release = asyncio.Event()
 
     async def gated(ctx: JobContext) -> dict:

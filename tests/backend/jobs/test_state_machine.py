@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mv.core.db import Database
+from mv.core.db import Store
 from mv.core.errors import Conflict, UpstreamError
 from mv.jobs.repository import JobRepository
 from mv.jobs.runner import JobContext, JobRunner
@@ -19,9 +17,10 @@ EXPECTED = {"ok": ("succeeded", None), "conflict": ("failed", "Conflict"), "upst
             "crash": ("failed", "InternalError"), "disk_full": ("failed", "InsufficientStorage")}
 
 
-async def _play(plan: list[tuple[str, list[float]]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        runner = JobRunner(JobRepository(Database(Path(tmp) / "db.sqlite")), concurrency=3)
+async def _play(database_url: str, plan: list[tuple[str, list[float]]]) -> None:
+    store = Store(database_url)
+    try:
+        runner = JobRunner(JobRepository(store), concurrency=3)
         seen: dict[str, list[str]] = {}
 
         async def handler(ctx: JobContext) -> dict:
@@ -53,9 +52,11 @@ async def _play(plan: list[tuple[str, list[float]]]) -> None:
             if status == "succeeded":
                 assert job.progress == 1.0 and job.result is not None
         assert await runner.repo.unfinished() == []
+    finally:
+        await store.close()
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(OUTCOMES, st.lists(st.floats(min_value=-5, max_value=5, allow_nan=False), max_size=4)), min_size=1, max_size=8))
-def test_every_job_ends_where_its_outcome_says(plan: list[tuple[str, list[float]]]) -> None:
-    asyncio.run(_play(plan))
+def test_every_job_ends_where_its_outcome_says(database_url: str, plan: list[tuple[str, list[float]]]) -> None:
+    asyncio.run(_play(database_url, plan))

@@ -1,0 +1,1 @@
+"""Encore's schema history as Alembic migrations (applied by `mv.core.db.Store.open`)."""
