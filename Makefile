@@ -37,6 +37,8 @@ test-system-deps: system-deps
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v sox >/dev/null || missing="$$missing sox"; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	command -v fluidsynth >/dev/null || missing="$$missing fluidsynth"; \
+	[ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || missing="$$missing fluid-soundfont-gm"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then echo "Installing$$missing..."; $(APT_INSTALL) $$missing; fi

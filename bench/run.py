@@ -17,6 +17,7 @@ SUITES = {
     "stitch": ["bench/stitch_bench.py", "--runs", "3"],
     "trim": ["bench/trim_bench.py", "--runs", "5"],
     "pipeline": ["bench/pipeline_bench.py", "--runs", "3"],
+    "analysis": ["bench/analysis_bench.py", "--runs", "3"],
     "polling": ["bench/polling_bench.py"],
     "media": ["bench/media_bench.py", "--runs", "3"],
 }
@@ -114,6 +115,28 @@ def pipeline_section(r: dict[str, Any]) -> list[str]:
     ]
 
 
+def analysis_section(r: dict[str, Any]) -> list[str]:
+    if "encore" not in r:
+        return ["Analysis benchmark failed to run.", ""]
+    e, b = r["encore"], r["librosa_beat_track"]
+    return [
+        f"A {r['song_seconds']} s band song rendered from MIDI ({r['truth_tempo']:g} BPM, eight sections), load average "
+        f"{r['load_average_at_start']} at the start:",
+        "",
+        "| Method | Time | Worker CPU | Tempo | Beat F (±70 ms) | Sections within a bar |",
+        "|---|---|---|---|---|---|",
+        f"| Encore job, warm worker (decode + tempo, beats, bars, sections, energy, vocals) | {fmt(e['warm_median_s'])} | "
+        f"{fmt(e['worker_cpu_median_s'])} | {e['tempo']} | {e['beat_f']} | {e['boundaries_within_a_bar']} (extra: {e['extra_boundaries']}) |",
+        f"| Encore job, first song (starts the worker: imports and a warm-up) | {fmt(e['cold_s'])} | | | | |",
+        f"| librosa `beat_track` alone (tempo and beats only, in-process, not niced) | {fmt(b['seconds'])} | | {b['tempo']} | {b['beat_f']} | |",
+        "",
+        f"Worker peak memory {e['worker_peak_rss_mb']} MB. Targets: warm job under 10 s = {r['target_warm_under_10s']}, "
+        f"worker CPU under 10 s = {r['target_worker_cpu_under_10s']}, first song under 10 s = {r['target_cold_under_10s']}. "
+        "The worker runs at nice 10, so on a busy machine its wall time stretches while its CPU time does not.",
+        "",
+    ]
+
+
 def polling_section(r: dict[str, Any]) -> list[str]:
     if "cases" not in r:
         return ["Polling benchmark failed to run.", ""]
@@ -176,6 +199,19 @@ def limits_section(reports: dict[str, Any]) -> list[str]:
             "  tail is CPU scheduling. Next step: run media work in separate worker processes (the Redis worker",
             "  mode the architecture is shaped for).",
         ]
+    a = reports.get("analysis", {})
+    if a.get("target_cold_under_10s") is False:
+        lines += [
+            "- **The first song's analysis** includes starting the worker process: importing librosa and loading its",
+            "  compiled numba routines, then a warm-up analysis, which take longer than the analysis itself. Later songs",
+            "  use the warm worker, and the server starts one in the background when it starts, so only a song",
+            "  arriving in its first seconds waits for this.",
+        ]
+    if a.get("target_warm_under_10s") is False:
+        lines += [
+            "- **A warm analysis** over 10 s of wall time comes from a busy machine: the worker runs at nice 10 and",
+            "  yields the cores; its CPU time is the column to read.",
+        ]
     if reports.get("polling", {}).get("target_120_at_most_30") is False:
         lines += [
             "- **Polling** a 120 s prediction took more than 30 GETs: the backoff ceiling or its reset on status",
@@ -225,6 +261,9 @@ def main() -> None:
         "## Generation pipeline",
         "",
         *pipeline_section(reports["pipeline"]),
+        "## Song analysis",
+        "",
+        *analysis_section(reports.get("analysis", {})),
         "## Replicate polling",
         "",
         *polling_section(reports.get("polling", {})),
@@ -243,6 +282,9 @@ def main() -> None:
         "  accuracy from decoded samples around clicks at known times.",
         "- Pipeline: `bench/pipeline_bench.py`; a real Encore process on loopback, the fake Replicate API from",
         "  the tests with a fixed prediction latency, medians of several runs.",
+        "- Analysis: `bench/analysis_bench.py`; a song rendered with fluidsynth from MIDI written by the test",
+        "  helpers, the whole analysis job through Encore's services, medians of three warm runs; accuracy with",
+        "  mir_eval against the rendered truth; librosa's stock `beat_track` on the same samples as the baseline.",
         "- Polling: `bench/polling_bench.py`; the provider against the fake Replicate API on a virtual clock it",
         "  shares with the fake, so counts are exact and independent of the machine.",
         "- Media: `bench/media_bench.py`; a real Encore process on loopback; `/healthz` probed from a separate",

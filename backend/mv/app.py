@@ -125,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         resumed = await services.runner.resume()
         if resumed:
             log.info("jobs_resumed", count=resumed)
+        for started in services.on_started:
+            await started()
         try:
             yield
         finally:

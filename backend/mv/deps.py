@@ -33,6 +33,9 @@ class Services:
     on_audio_stored: list[Callable[[str], Awaitable[None]]] = field(default_factory=list)
     """Called with the id of every new audio asset (upload, import, trim)."""
 
+    on_started: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Called once the app has started serving (after unfinished jobs resume)."""
+
     async def audio_stored(self, audio_id: str) -> None:
         """Tell every listener about a new audio asset."""
         for listener in self.on_audio_stored:

@@ -8,6 +8,8 @@ from types import ModuleType
 from fastapi import APIRouter
 
 from mv import providers
+from mv.analysis import router as analysis_router
+from mv.analysis import service as analysis_service
 from mv.audio import download as audio_download
 from mv.audio import router as audio_router
 from mv.deps import Services
@@ -30,6 +32,7 @@ ROUTER_MODULES: tuple[ModuleType, ...] = (
     flavors_router,
     jobs_router,
     audio_router,
+    analysis_router,
     scenes_router,
     images_router,
     videos_router,
@@ -40,6 +43,7 @@ ROUTER_MODULES: tuple[ModuleType, ...] = (
 SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (
     providers.setup,
     audio_download.setup,
+    analysis_service.setup,
     scenes_service.setup,
     images_service.setup,
     videos_service.setup,

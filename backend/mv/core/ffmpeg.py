@@ -46,6 +46,8 @@ PROBE_CONCURRENCY = 4
 FOREGROUND = "ffmpeg"
 BACKGROUND = "background"
 """Gate for work nobody waits for (preparing caches): one run at a time, at the lowest priority."""
+ANALYSIS = "analysis"
+"""Gate for decoding songs for analysis: one run at a time, never taking a slot from a request or a cache."""
 NICENESS = {BACKGROUND: 19}
 _limits = Limits()
 _gates: dict[str, asyncio.Semaphore] = {}
@@ -61,7 +63,7 @@ def configure(limits: Limits) -> None:
 def _gate(kind: str) -> asyncio.Semaphore:
     """Bounded concurrency per kind of work: heavy ffmpeg runs, quick probes, and background work in its own slot."""
     if kind not in _gates:
-        sizes = {FOREGROUND: _limits.concurrency, BACKGROUND: 1}
+        sizes = {FOREGROUND: _limits.concurrency, BACKGROUND: 1, ANALYSIS: 1}
         _gates[kind] = asyncio.Semaphore(sizes.get(kind, PROBE_CONCURRENCY))
     return _gates[kind]
 
@@ -164,3 +166,10 @@ def _linear(decibels: str) -> float:
     except (ValueError, OverflowError):
         return 0.0
     return min(1.0, value) if value == value else 0.0
+
+
+async def decode_pcm(path: Path, formats: str, *, rate: int = 8000, timeout: float | None = None, gate: str = FOREGROUND) -> bytes:
+    """Decode a local file to mono signed 16-bit PCM on stdout, in the given gate's slots."""
+    argv = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", *local_input(path, formats),
+            "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "pipe:1"]
+    return await _run(argv, timeout, gate)

@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/api/audio/analyse/{audio_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Analyse a song again
+         * @description Start a fresh analysis of the song; its result when it finishes within `wait`, else 202.
+         */
+        post: operations["analysis-reanalyse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audio/analysis/{audio_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A song's analysis
+         * @description Tempo, beats, bars, sections, energy, vocal stretches and lyrics; 202 while the analysis runs.
+         */
+        get: operations["analysis-get_analysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audio/download": {
         parameters: {
             query?: never;
@@ -58,6 +98,26 @@ export interface paths {
         get: operations["audio-get_audio_info"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audio/lyrics/{audio_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a song its lyrics
+         * @description Keep LRC or plain lyrics with the song; plain lines are timed over its vocal stretches (202 until analysed).
+         */
+        post: operations["analysis-post_lyrics"];
         delete?: never;
         options?: never;
         head?: never;
@@ -819,6 +879,60 @@ export interface components {
             video_url: string;
         };
         /**
+         * LyricLine
+         * @description One lyric line and its window.
+         */
+        LyricLine: {
+            /** End */
+            end: number;
+            /** Start */
+            start: number;
+            /** Text */
+            text: string;
+        };
+        /**
+         * Lyrics
+         * @description A song's stored, timed lyrics.
+         */
+        Lyrics: {
+            /** Audio Id */
+            audio_id: string;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "lrc" | "plain";
+            /** Lines */
+            lines: components["schemas"]["LyricLine"][];
+            /**
+             * Timing
+             * @enum {string}
+             */
+            timing: "lrc" | "vocals" | "speech";
+        };
+        /**
+         * LyricsRequest
+         * @description Lyrics for a song: LRC (the contents of an `.lrc` file) or plain lines.
+         * @example {
+         *       "format": "auto",
+         *       "text": "[00:17.20]Hold on to the night\n[00:21.00]We are running"
+         *     }
+         */
+        LyricsRequest: {
+            /**
+             * Format
+             * @description `auto`: LRC when any line starts with a timestamp.
+             * @default auto
+             * @enum {string}
+             */
+            format?: "auto" | "lrc" | "plain";
+            /**
+             * Text
+             * @description LRC with `[mm:ss.xx]` stamps, or plain text, one line per lyric line.
+             */
+            text: string;
+        };
+        /**
          * SceneOut
          * @description One planned scene.
          */
@@ -853,6 +967,131 @@ export interface components {
             };
             /** Scenes */
             scenes: components["schemas"]["SceneOut"][];
+        };
+        /**
+         * Section
+         * @description A stretch of the song with one musical role.
+         */
+        Section: {
+            /** End */
+            end: number;
+            /**
+             * Energy
+             * @description Mean loudness of the section on the song's own 0-1 scale.
+             */
+            energy: number;
+            /**
+             * Label
+             * @description `A`, `B`, `C`… (sections alike share a letter), or `intro` / `outro`.
+             */
+            label: string;
+            /** Start */
+            start: number;
+        };
+        /**
+         * SongAnalysis
+         * @description What Encore heard in a song.
+         * @example {
+         *       "audio_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *       "beats": [
+         *         0.52,
+         *         1.03,
+         *         1.54,
+         *         2.04
+         *       ],
+         *       "beats_per_bar": 4,
+         *       "downbeats": [
+         *         0.52,
+         *         2.55
+         *       ],
+         *       "duration": 201.4,
+         *       "energy": [
+         *         0.3,
+         *         0.31,
+         *         0.35,
+         *         0.33
+         *       ],
+         *       "lyrics": [
+         *         {
+         *           "end": 20.9,
+         *           "start": 17.2,
+         *           "text": "Hold on to the night"
+         *         }
+         *       ],
+         *       "lyrics_timing": "lrc",
+         *       "sections": [
+         *         {
+         *           "end": 16.8,
+         *           "energy": 0.31,
+         *           "label": "intro",
+         *           "start": 0
+         *         },
+         *         {
+         *           "end": 49.3,
+         *           "energy": 0.66,
+         *           "label": "A",
+         *           "start": 16.8
+         *         }
+         *       ],
+         *       "tempo": 118.2,
+         *       "vocals": [
+         *         {
+         *           "confidence": 0.7,
+         *           "end": 31.9,
+         *           "start": 17.1
+         *         }
+         *       ]
+         *     }
+         */
+        SongAnalysis: {
+            /** Audio Id */
+            audio_id: string;
+            /**
+             * Beats
+             * @description Beat times.
+             */
+            beats: number[];
+            /**
+             * Beats Per Bar
+             * @description Assumed, not detected: bars are taken to be 4/4.
+             * @default 4
+             * @constant
+             */
+            beats_per_bar?: 4;
+            /**
+             * Downbeats
+             * @description Bar starts: every fourth beat, at the phase where bass and harmony change.
+             */
+            downbeats: number[];
+            /** Duration */
+            duration: number;
+            /**
+             * Energy
+             * @description One value per beat (0-1, the song's own range): loudness from that beat to the next.
+             */
+            energy: number[];
+            /**
+             * Lyrics
+             * @description Timed lyric lines, when lyrics were given.
+             */
+            lyrics?: components["schemas"]["LyricLine"][];
+            /**
+             * Lyrics Timing
+             * @description `lrc`: timed by the LRC text; `vocals`: plain lines laid over the vocal stretches; `speech`: transcribed.
+             */
+            lyrics_timing?: ("lrc" | "vocals" | "speech") | null;
+            /** Sections */
+            sections: components["schemas"]["Section"][];
+            /**
+             * Tempo
+             * @description Beats per minute (the median over the song).
+             */
+            tempo: number;
+            /**
+             * Vocals
+             * @description Estimated stretches with a voice.
+             */
+            vocals: components["schemas"]["VocalStretch"][];
         };
         /**
          * StitchRequest
@@ -952,6 +1191,18 @@ export interface components {
             video_id: string;
         };
         /**
+         * VocalStretch
+         * @description Where a voice probably sounds: an estimate from spectral cues, not a trained voice detector.
+         */
+        VocalStretch: {
+            /** Confidence */
+            confidence: number;
+            /** End */
+            end: number;
+            /** Start */
+            start: number;
+        };
+        /**
          * VideoResult
          * @description A new video asset.
          * @example {
@@ -1038,6 +1289,130 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "analysis-reanalyse": {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for a running analysis before answering 202 (0-30). */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                audio_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SongAnalysis"];
+                };
+            };
+            /** @description Still running; follow `status_url`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobAccepted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "analysis-get_analysis": {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for a running analysis before answering 202 (0-30). */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                audio_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SongAnalysis"];
+                };
+            };
+            /** @description Still running; follow `status_url`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobAccepted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "audio-download_audio": {
         parameters: {
             query?: {
@@ -1263,6 +1638,69 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "analysis-post_lyrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                audio_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LyricsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lyrics"];
+                };
+            };
+            /** @description Still running; follow `status_url`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobAccepted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

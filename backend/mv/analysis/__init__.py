@@ -1,0 +1,1 @@
+"""Song analysis: tempo, beats, bars, sections, energy, vocal stretches and timed lyrics."""
