@@ -9,7 +9,8 @@ from mv.analysis import lrc, placement
 from mv.analysis.pool import AnalysisPool, PoolLimits, shared_pool
 from mv.analysis.schemas import LyricLine, Lyrics, LyricsRequest, SongAnalysis
 from mv.assets.schemas import Asset
-from mv.audio.service import audio_path, ready_audio
+from mv.assets.service import require_one
+from mv.audio.service import audio_path
 from mv.core import ffmpeg
 from mv.core.errors import error_from_body
 from mv.core.logging import get_logger
@@ -47,7 +48,7 @@ def _stored(asset: Asset) -> dict[str, Any] | None:
 async def request_analysis(services: Services, audio_id: str, *, force: bool = False) -> Job:
     """The song's running analysis job, or a new one (always new with `force`)."""
     async with _lock(services, audio_id):
-        asset = await ready_audio(services, audio_id)
+        asset = await require_one(services, "audio", audio_id)
         previous = asset.info.get(JOB_KEY)
         if not force and isinstance(previous, str):
             job = await services.jobs.get(previous)
@@ -60,7 +61,7 @@ async def request_analysis(services: Services, audio_id: str, *, force: bool = F
 
 async def analysis(services: Services, audio_id: str) -> SongAnalysis | Job:
     """The stored analysis, or the job that is making it (started here when there is none)."""
-    asset = await ready_audio(services, audio_id)
+    asset = await require_one(services, "audio", audio_id)
     document = _stored(asset)
     if document is not None:
         return _result(asset, document)
@@ -79,7 +80,7 @@ async def analysis_after(services: Services, job: Job, wait: float) -> SongAnaly
     if latest.status == "failed":
         raise error_from_body(latest.error)
     if latest.status == "succeeded":
-        asset = await ready_audio(services, str(latest.request["audio_id"]))
+        asset = await require_one(services, "audio", str(latest.request["audio_id"]))
         document = _stored(asset)
         if document is not None:
             return _result(asset, document)
@@ -125,7 +126,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
 
 async def store_lyrics(services: Services, audio_id: str, body: LyricsRequest) -> Lyrics | Job:
     """Read LRC or plain lyrics and keep them with the song; plain lines wait for the analysis to be timed."""
-    asset = await ready_audio(services, audio_id)
+    asset = await require_one(services, "audio", audio_id)
     duration = float(asset.info.get("duration") or 0)
     kind = body.format if body.format != "auto" else ("lrc" if lrc.is_lrc(body.text) else "plain")
     if kind == "lrc":

@@ -9,14 +9,19 @@ ROOT = Path(__file__).resolve().parents[3]
 BACKEND = ROOT / "backend"
 
 
+def _canonical(name: str) -> str:
+    """A package name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _pins(lock: str) -> dict[str, str]:
     text = (BACKEND / lock).read_text()
-    return {name.lower(): version for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.MULTILINE)}
+    return {_canonical(name): version for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.MULTILINE)}
 
 
 def _wanted(requirements_in: str) -> set[str]:
     lines = (BACKEND / requirements_in).read_text().splitlines()
-    return {re.split(r"[\[<>=;\s]", line.strip())[0].lower() for line in lines if line.strip() and not line.startswith(("#", "-"))}
+    return {_canonical(re.split(r"[\[<>=;\s]", line.strip())[0]) for line in lines if line.strip() and not line.startswith(("#", "-"))}
 
 
 def test_runtime_lock_has_no_test_tools_and_the_test_lock_agrees_with_it() -> None:
