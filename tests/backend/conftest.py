@@ -24,9 +24,9 @@ from mv.core.settings import Settings  # noqa: E402
 from live import free_port  # noqa: E402, F401
 from pg import PostgresServer  # noqa: E402
 from media import MediaFactory  # noqa: E402
+from s3_bucket import BUCKET  # noqa: E402
 from fake_replicate import fake_replicate  # noqa: E402, F401  (the fake Replicate API, shared by provider tests)
 
-BUCKET = "encore-test"
 
 
 @pytest.fixture
@@ -241,14 +241,3 @@ def s3_slow_settings(s3_silent: SilentServer) -> dict[str, Any]:
         "aws_secret_access_key": "testing",
         "mv_s3_timeout": 0.5,
     }
-
-
-def s3_object(endpoint: str, key: str) -> bytes | None:
-    """Read an object straight from the test S3 server, or None."""
-    import boto3
-
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
-    try:
-        return s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-    except s3.exceptions.NoSuchKey:
-        return None

@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 
-from conftest import s3_object
+from s3_bucket import s3_object
 
 
 async def test_upload_and_trim_are_mirrored_to_s3(app_client, s3_settings, s3_server, media):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Encore
+from encore_process import Encore
 from media import MediaFactory, probe_duration
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ENCORE, ROOT
+from encore_process import ENCORE, ROOT
 from encore_cli.embedded import EmbeddedEncore
 from media import MediaFactory
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Encore
+from encore_process import Encore
 from live import free_port, live_server
 from loopback_http import LoopbackServer
 from media import MediaFactory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Encore
+from encore_process import Encore
 from fake_replicate import FakeReplicate, install_standard_models
 from media import MediaFactory, probe_duration
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from conftest import Encore
+from encore_process import Encore
 from live import live_server
 from loopback_http import LoopbackServer, file_reply
 from media import MediaFactory, probe_duration

@@ -9,7 +9,7 @@ from structlog.testing import capture_logs
 
 from mv.core.ids import new_id
 from mv.core.storage import MediaStorage, S3Mirror, s3_key_for, validate_key
-from conftest import BUCKET, s3_object
+from s3_bucket import BUCKET, s3_object
 
 
 def mirror_for(settings: dict) -> S3Mirror:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from conftest import s3_object
+from s3_bucket import s3_object
 from helpers_mv import ffprobe
 from media import MediaFactory
 

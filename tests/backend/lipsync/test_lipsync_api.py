@@ -9,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import s3_object
+from s3_bucket import s3_object
 from fake_replicate import FakeReplicate, fake_replicate, install_standard_models, replicate_settings  # noqa: F401
 from media import MediaFactory, probe_duration
 from stitch.clipkit import add_audio, add_video, beep_times, flash_clip, services_of, streams, video_duration

@@ -122,7 +122,7 @@ async def test_with_s3_the_character_goes_as_a_presigned_url(
     assert url.startswith(s3_server) and "Signature" in url
     assert (url, 200) in [(u, s) for u, s, _ in fake.fetched]
     assert not [r for r in fake.requests if r.path == "/v1/files"]
-    from conftest import s3_object
+    from s3_bucket import s3_object
 
     assert s3_object(s3_server, f"mv/jobs/{job['id']}/video.mp4") is not None
 

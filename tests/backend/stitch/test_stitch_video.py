@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import s3_object
+from s3_bucket import s3_object
 from media import MediaFactory
 from stitch.clipkit import (
     FLASH_AT,

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from conftest import s3_object
+from s3_bucket import s3_object
 from helpers_mv import ffprobe
 from media import MediaFactory, run
 from mv.core.ids import new_id
