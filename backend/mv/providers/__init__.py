@@ -12,4 +12,7 @@ def setup(services: Services) -> None:
     """Attach the provider registry as `services.providers`."""
     from mv.providers.registry import ProviderRegistry
 
-    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished)
+    from mv.core.db.buckets import SharedBuckets
+
+    buckets = None if services.store.is_sqlite else SharedBuckets(services.store)
+    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished, buckets)

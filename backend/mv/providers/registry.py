@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import cast
 
+from mv.core.db.buckets import SharedBuckets
 from mv.core.errors import BadRequest
 from mv.core.settings import Settings
 from mv.core.storage import MediaStorage
@@ -23,8 +24,13 @@ class ProviderRegistry:
     """Builds each provider once and hands out the one a request asks for."""
 
     def __init__(
-        self, settings: Settings, storage: MediaStorage, unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None
+        self,
+        settings: Settings,
+        storage: MediaStorage,
+        unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
+        buckets: SharedBuckets | None = None,
     ) -> None:
+        self.buckets = buckets
         self.settings = settings
         self.storage = storage
         self.unfinished_jobs = unfinished_jobs
@@ -56,7 +62,7 @@ class ProviderRegistry:
         if name == "local":
             return self.local
         if self._replicate is None:
-            self._replicate = ReplicateProvider(self.settings, self.storage, self.unfinished_jobs)
+            self._replicate = ReplicateProvider(self.settings, self.storage, self.unfinished_jobs, buckets=self.buckets)
         return self._replicate
 
     async def close(self) -> None:

@@ -22,7 +22,8 @@ from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneB
 from mv.providers.replicate.api import UNREACHABLE, ReplicateApi
 from mv.providers.replicate.claims import Claims
 from mv.providers.replicate.files import Files
-from mv.providers.replicate.pacing import Clock
+from mv.core.db.buckets import SharedBuckets
+from mv.providers.replicate.pacing import Clock, budgets
 from mv.providers.replicate.parsing import first_url, output_text, parse_scenes, public_inputs
 from mv.providers.replicate.predictions import Predictions, create_client
 
@@ -42,15 +43,18 @@ class ReplicateProvider:
         storage: MediaStorage,
         unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
         clock: Clock | None = None,
+        buckets: SharedBuckets | None = None,
     ) -> None:
         token = settings.replicate_token
         if not token:
             raise ValueError("the replicate provider needs a token")
         self.clock = clock or Clock()
-        self.api = ReplicateApi(settings.replicate_base_url, token, settings.replicate_timeout, self.clock)
+        reads, creates = budgets(token, self.clock, buckets)
+        self.api = ReplicateApi(settings.replicate_base_url, token, settings.replicate_timeout, self.clock, reads)
         self.client = create_client(settings.replicate_base_url, token, settings.replicate_timeout)
         self.predictions = Predictions(
-            self.api, self.client, Claims(unfinished_jobs), poll_interval=settings.replicate_poll_interval, clock=self.clock
+            self.api, self.client, Claims(unfinished_jobs), poll_interval=settings.replicate_poll_interval, clock=self.clock,
+            creates=creates,
         )
         self.files = Files(self.api, storage, token)
         self._paid_slots = asyncio.Semaphore(settings.mv_max_paid_jobs)
