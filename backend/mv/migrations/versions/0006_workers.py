@@ -6,7 +6,7 @@ from alembic import op
 from procrastinate.schema import SchemaManager
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
