@@ -53,7 +53,7 @@ def _pending(database: str, ids: list[str]) -> int:
 def throughput(server: PostgresServer, work: Path, workers: int, clips: int, timeout: float = 900) -> dict[str, Any]:
     """Seconds for `clips` draft clips with `workers` worker processes."""
     database = server.create_database()
-    env = {"MV_DATABASE_URL": database, "MV_JOB_CONCURRENCY": "32"}
+    env = {"MV_DATABASE_URL": database, "MV_JOB_CONCURRENCY": "32", "MV_WORKER_SHUTDOWN_SECONDS": "2"}
     api, url = start_server(work / f"w{workers}", **env)
     procs = [start_worker(work / f"w{workers}", **env) for _ in range(workers)]
     try:
@@ -77,7 +77,7 @@ def throughput(server: PostgresServer, work: Path, workers: int, clips: int, tim
 def pickup(server: PostgresServer, work: Path, samples: int) -> dict[str, Any]:
     """Queued → running latency with two idle workers."""
     database = server.create_database()
-    env = {"MV_DATABASE_URL": database}
+    env = {"MV_DATABASE_URL": database, "MV_WORKER_SHUTDOWN_SECONDS": "2"}
     api, url = start_server(work / "pickup", **env)
     procs = [start_worker(work / "pickup", **env) for _ in range(2)]
     latencies = []
@@ -111,9 +111,11 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="encore-worker-bench-") as tmp:
             work = Path(tmp)
-            one = throughput(server, work, 1, args.clips)
-            two = throughput(server, work, 2, args.clips)
             latency = pickup(server, work, args.pickups)
+            print(json.dumps({"pickup": latency}), file=sys.stderr, flush=True)
+            one = throughput(server, work, 1, args.clips)
+            print(json.dumps({"one_worker": one}), file=sys.stderr, flush=True)
+            two = throughput(server, work, 2, args.clips)
     finally:
         server.close()
     print(json.dumps({

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator, Callable
 import psycopg
 import pytest
 
+from live import start_worker
+
 from mv.core.db import Store
 from mv.jobs.queue import QueuedJobRunner, WorkerTimes
 from mv.jobs.repository import JobRepository
@@ -89,3 +91,10 @@ async def test_a_worker_queues_unfinished_jobs_that_have_no_task(pg_url: str) ->
         done = [await worker.wait(job.id, 20) for job in (left, queued)]
         assert await worker.resume() == 0, "a job with a task was queued twice"
     assert [job.result for job in done] == [{"double": 8}, {"double": 10}]
+
+
+def test_a_worker_refuses_to_start_without_postgresql(tmp_path) -> None:
+    log = tmp_path / "worker.log"
+    worker = start_worker(tmp_path, log)
+    assert worker.wait(timeout=60) == 2
+    assert "MV_DATABASE_URL=postgresql" in log.read_text()
