@@ -88,14 +88,14 @@ class ReplicateProvider:
 
             return build
 
-        output, prediction_id, sent = await self.predict(ctx, "scenes", model, llm_input(prompts.scene_generation_prompt.format(**values)))
+        output, prediction_id, sent = await self.predict(ctx, "scenes", model, llm_input(brief.prompt(prompts.scene_generation_prompt)))
         text = output_text(output)
         runs = 1
         try:
             scenes = parse_scenes(text, brief.number_of_scenes, fallback_negative)
         except ValueError as problem:
             log.warning("scene_plan_unusable", problem=str(problem), model=model)
-            repair = prompts.repair_prompt.format(**values, problem=str(problem), previous_output=text[:6000])
+            repair = brief.prompt(prompts.repair_prompt, problem=str(problem), previous_output=text[:6000])
             output, prediction_id, sent = await self.predict(ctx, "scenes_repair", model, llm_input(repair))
             runs = 2
             try:
