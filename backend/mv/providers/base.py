@@ -93,6 +93,8 @@ class ClipBrief:
     reference_image: Path | None
     audio_segment: Path | None
     seed: int | None = None
+    duration: int | None = None
+    """Seconds to ask the model for (None: the flavor's `duration`)."""
 
 
 class Provider(Protocol):

@@ -128,7 +128,7 @@ class LocalProvider:
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
         """An 8 s 720p H.264 draft: panned character image, scene text, DRAFT badge and the song's waveform."""
         started = time.monotonic()
-        seconds = float(params.duration)
+        seconds = float(brief.duration or params.duration)
         out = workdir / "clip.mp4"
         raw = _digest("clip", brief.prompt, brief.seed)
         text = _write_text(workdir / "scene.txt", _wrap(brief.prompt, 58, 4))
@@ -177,7 +177,7 @@ class LocalProvider:
             inputs={
                 "prompt": brief.prompt,
                 "negative_prompt": brief.negative_prompt,
-                "duration": params.duration,
+                "duration": brief.duration or params.duration,
                 "resolution": f"{WIDTH}x{HEIGHT}",
                 "character_reference": brief.reference_image is not None,
                 "audio_segment": brief.audio_segment is not None,

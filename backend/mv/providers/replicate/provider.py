@@ -134,7 +134,8 @@ class ReplicateProvider:
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
         """One clip from the flavor's video model, the character image as reference or first frame."""
         started = time.monotonic()
-        rules = params.rules_template.format(aspect_ratio=params.aspect_ratio, duration=params.duration).strip()
+        seconds = brief.duration or params.duration
+        rules = params.rules_template.format(aspect_ratio=params.aspect_ratio, duration=seconds).strip()
         prompt = f"{brief.prompt.strip()}\n\n{rules}" if rules else brief.prompt.strip()
 
         async def build() -> dict[str, Any]:
@@ -142,7 +143,7 @@ class ReplicateProvider:
                 **params.input,
                 "prompt": prompt,
                 "aspect_ratio": params.aspect_ratio,
-                "duration": params.duration,
+                "duration": seconds,
                 "resolution": params.resolution,
                 "generate_audio": params.generate_audio,
             }
@@ -155,7 +156,7 @@ class ReplicateProvider:
                 data[params.reference_input] = [url] if params.reference_input == "reference_images" else url
             return data
 
-        cost = params.price_per_second * params.duration
+        cost = params.price_per_second * seconds
         return await self._video(ctx, "clip", params.model, build, workdir / "clip.mp4", started, cost)
 
     async def lipsync(
