@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     replicate_base_url: str = "https://api.replicate.com/v1"
     replicate_poll_interval: float = Field(0.5, gt=0, le=60)
     replicate_timeout: float = Field(30.0, gt=0, le=600)
+    replicate_webhook_secret: SecretStr | None = None
+    replicate_webhook_poll_interval: float = Field(30.0, gt=0, le=600)
+    mv_public_url: str | None = None
     mv_debug_mode: bool = False
     mv_log_json: bool = False
     mv_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -93,6 +96,26 @@ class Settings(BaseSettings):
         """Accept only the engines Encore runs on (the message never echoes the URL: it may hold a password)."""
         if value is not None:
             engine_url(value.get_secret_value())
+        return value
+
+    @field_validator("mv_public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str | None) -> str | None:
+        """An absolute http(s) URL without a trailing slash."""
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")) or " " in value:
+            raise ValueError("must be an absolute http(s) URL such as https://encore.example.com")
+        return value.rstrip("/")
+
+    @field_validator("replicate_webhook_secret")
+    @classmethod
+    def _webhook_secret_is_whsec(cls, value: SecretStr | None) -> SecretStr | None:
+        """A `whsec_` secret whose rest is base64 (the message never echoes it)."""
+        if value is not None:
+            from mv.webhooks.signature import secret_bytes
+
+            secret_bytes(value.get_secret_value())
         return value
 
     @field_validator("mv_trusted_proxies")
@@ -146,6 +169,13 @@ class Settings(BaseSettings):
     def cors_origin_list(self) -> list[str]:
         """Origins allowed by CORS."""
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def webhook_url(self) -> str | None:
+        """Where Replicate posts prediction webhooks, when a public URL and a signing secret are both set."""
+        if self.mv_public_url and self.replicate_webhook_secret is not None:
+            return f"{self.mv_public_url}/api/webhooks/replicate"
+        return None
 
     @property
     def s3_enabled(self) -> bool:

@@ -404,6 +404,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks/replicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Replicate prediction webhook
+         * @description Check the signature, refuse a replayed id, keep the delivery and wake the job waiting on the prediction.
+         */
+        post: operations["webhooks-replicate_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1201,6 +1221,19 @@ export interface components {
             end: number;
             /** Start */
             start: number;
+        };
+        /**
+         * WebhookReceived
+         * @description A verified delivery: `delivered` when a job in this process was waiting on the prediction.
+         */
+        WebhookReceived: {
+            /** Delivered */
+            delivered: boolean;
+            /**
+             * Status
+             * @constant
+             */
+            status: "accepted";
         };
         /**
          * VideoResult
@@ -2691,6 +2724,49 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "webhooks-replicate_webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceived"];
+                };
+            };
+            /** @description Missing, wrong, stale, replayed or tampered signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Webhooks are off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             default: {
