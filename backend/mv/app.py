@@ -30,6 +30,7 @@ from mv.core.settings import Settings, get_settings
 from mv.core.storage import MediaStorage, S3Mirror
 from mv.deps import Services
 from mv.domains import SETUP_HOOKS, routers
+from mv.jobs import handlers as job_handlers
 from mv.jobs.repository import JobRepository
 from mv.jobs.runner import JobRunner
 
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.openapi = lambda: _error_schema(app)  # type: ignore[method-assign]
     handlers.install(app)
+    job_handlers.install(app)
     for router in routers():
         app.include_router(router)
     app.add_middleware(UnhandledErrorMiddleware)
