@@ -95,7 +95,7 @@ def build_services(settings: Settings) -> Services:
         assets=AssetRepository(store),
         jobs=jobs,
         runner=JobRunner(jobs, settings.mv_job_concurrency),
-        storage=MediaStorage(settings.mv_media_root, s3),
+        storage=MediaStorage(settings.mv_media_root, s3, settings.mv_media_backend),
         flavors=flavors,
     )
     services.extras["paid_rate_limiter"] = RateLimiter(settings.mv_rate_limit_per_minute)
@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "encore_started",
             provider=settings.default_provider,
             s3=settings.s3_enabled,
+            media_backend=settings.mv_media_backend,
             database=services.store.dialect,
             api_key=settings.api_key is not None,
         )

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mv.core.db.url import default_url, engine_url
@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     mv_data_dir: Path = PACKAGE_DIR / "data"
     mv_database_url: SecretStr | None = None
     mv_media_root: Path = PACKAGE_DIR / "outputs"
+    mv_media_backend: Literal["local", "s3"] = "local"
     mv_configs_dir: Path = PACKAGE_DIR / "configs"
     mv_provider: Literal["auto", "replicate", "local"] = "auto"
     replicate_api_token: SecretStr | None = None
@@ -118,6 +119,13 @@ class Settings(BaseSettings):
             secret_bytes(value.get_secret_value())
         return value
 
+    @model_validator(mode="after")
+    def _s3_backend_needs_a_bucket(self) -> Settings:
+        """`MV_MEDIA_BACKEND=s3` keeps every artefact in the bucket, so one must be named."""
+        if self.mv_media_backend == "s3" and not self.storage_bucket:
+            raise ValueError("MV_MEDIA_BACKEND=s3 needs STORAGE_BUCKET (and S3_ENDPOINT_URL for a non-AWS store)")
+        return self
+
     @field_validator("mv_trusted_proxies")
     @classmethod
     def _proxies_are_networks(cls, value: str) -> str:
@@ -189,7 +197,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = [
-            f"  {'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            f"  {'.'.join(str(p) for p in err['loc']).upper() or 'SETTINGS'}: {err['msg']}"
+            for err in exc.errors()
         ]
         raise SettingsError("Encore cannot start, invalid settings:\n" + "\n".join(lines)) from None
 
