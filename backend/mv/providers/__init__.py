@@ -9,10 +9,18 @@ if TYPE_CHECKING:
 
 
 def setup(services: Services) -> None:
-    """Attach the provider registry as `services.providers`."""
-    from mv.providers.registry import ProviderRegistry
-
+    """Attach the provider registry as `services.providers`, and the webhook hub when webhooks are on."""
     from mv.core.db.buckets import SharedBuckets
+    from mv.providers.registry import ProviderRegistry
+    from mv.webhooks.hub import WebhookHub
+    from mv.webhooks.repository import WebhookRepository
+    from mv.webhooks.signature import secret_bytes
 
+    settings = services.settings
+    hub = None
+    if settings.replicate_webhook_secret is not None:
+        hub = WebhookHub(WebhookRepository(services.store))
+        services.extras["webhook_hub"] = hub
+        services.extras["webhook_key"] = secret_bytes(settings.replicate_webhook_secret.get_secret_value())
     buckets = None if services.store.is_sqlite else SharedBuckets(services.store)
-    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished, buckets)
+    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished, webhooks=hub, buckets=buckets)

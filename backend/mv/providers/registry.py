@@ -13,6 +13,7 @@ from mv.jobs.schemas import Job
 from mv.providers.base import Provider, ProviderName
 from mv.providers.local import LocalProvider
 from mv.providers.replicate import ReplicateProvider
+from mv.webhooks.hub import WebhookHub
 
 NO_TOKEN = (
     "The replicate provider needs REPLICATE_API_TOKEN to be set on the server; "
@@ -28,10 +29,12 @@ class ProviderRegistry:
         settings: Settings,
         storage: MediaStorage,
         unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
+        webhooks: WebhookHub | None = None,
         buckets: SharedBuckets | None = None,
     ) -> None:
         self.buckets = buckets
         self.settings = settings
+        self.webhooks = webhooks
         self.storage = storage
         self.unfinished_jobs = unfinished_jobs
         self.local = LocalProvider()
@@ -62,7 +65,9 @@ class ProviderRegistry:
         if name == "local":
             return self.local
         if self._replicate is None:
-            self._replicate = ReplicateProvider(self.settings, self.storage, self.unfinished_jobs, buckets=self.buckets)
+            self._replicate = ReplicateProvider(
+                self.settings, self.storage, self.unfinished_jobs, webhooks=self.webhooks, buckets=self.buckets
+            )
         return self._replicate
 
     async def close(self) -> None:
@@ -70,3 +75,5 @@ class ProviderRegistry:
         if self._replicate is not None:
             await self._replicate.close()
             self._replicate = None
+        if self.webhooks is not None:
+            await self.webhooks.close()
