@@ -45,6 +45,17 @@ def _stop(*procs: subprocess.Popen[bytes]) -> None:
             proc.kill()
 
 
+def _await_workers(database: str, count: int, timeout: float = 300) -> None:
+    """Wait until `count` workers have registered with the queue (start-up is slow on a loaded machine)."""
+    deadline = time.time() + timeout
+    with psycopg.connect(database, autocommit=True) as conn:
+        while conn.execute("SELECT count(*) FROM procrastinate_workers").fetchone()[0] < count:
+            if time.time() > deadline:
+                raise RuntimeError("the workers did not start")
+            time.sleep(0.2)
+    time.sleep(1.0)
+
+
 def _pending(database: str, ids: list[str]) -> int:
     with psycopg.connect(database) as conn:
         return int(conn.execute("SELECT count(*) FROM jobs WHERE id = ANY(%s) AND status <> 'succeeded'", (ids,)).fetchone()[0])
@@ -57,7 +68,7 @@ def throughput(server: PostgresServer, work: Path, workers: int, clips: int, tim
     api, url = start_server(work / f"w{workers}", **env)
     procs = [start_worker(work / f"w{workers}", **env) for _ in range(workers)]
     try:
-        time.sleep(3.0)
+        _await_workers(database, workers)
         load_before = os.getloadavg()[0]
         started = time.perf_counter()
         with httpx.Client(base_url=url, timeout=60) as client, ThreadPoolExecutor(8) as pool:
@@ -82,7 +93,7 @@ def pickup(server: PostgresServer, work: Path, samples: int) -> dict[str, Any]:
     procs = [start_worker(work / "pickup", **env) for _ in range(2)]
     latencies = []
     try:
-        time.sleep(3.0)
+        _await_workers(database, 2)
         with httpx.Client(base_url=url, timeout=60) as client, psycopg.connect(database, autocommit=True) as conn:
             for _ in range(samples):
                 answer = client.post("/api/mv/create_scenes?wait=0", json=SCENES)
