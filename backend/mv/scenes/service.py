@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.deps import Services
 from mv.flavors.schemas import Parameters, ScenePrompts
@@ -12,6 +13,7 @@ from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.providers.base import SceneBrief, response_metadata
 from mv.scenes.schemas import CreateScenesRequest
+from mv.spend import service as spend
 
 log = get_logger(__name__)
 
@@ -19,10 +21,13 @@ KIND = "create_scenes"
 
 
 async def start(services: Services, body: CreateScenesRequest) -> Job:
-    """Check the provider, then queue the plan."""
+    """Check the provider, reserve the plan's estimated cost against the daily cap, then queue the plan."""
     request = body.model_dump(mode="json")
     request["provider"] = services.providers.resolve(body.provider)
-    return await services.runner.submit(KIND, request)
+    params = services.flavors.load(body.config_flavor, Parameters, into="mv.scenes.service:parameters")
+    job_id = new_id()
+    await spend.reserve(services, request["provider"], job_id, [("scenes", params.scene_model.model, params.scene_price_per_run)])
+    return await services.runner.submit(KIND, request, job_id=job_id)
 
 
 def brief_for(body: CreateScenesRequest, params: Parameters) -> SceneBrief:
