@@ -27,9 +27,11 @@ from mv.core.middleware import (
     UnhandledErrorMiddleware,
 )
 from mv.core.settings import Settings, get_settings
+from mv.core.workspace import WorkspaceMiddleware
 from mv.core.storage import MediaStorage, S3Mirror
 from mv.deps import Services
 from mv.domains import SETUP_HOOKS, routers
+from mv.jobs import handlers as job_handlers
 from mv.jobs.repository import JobRepository
 from mv.jobs.runner import JobRunner
 
@@ -146,16 +148,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.openapi = lambda: _error_schema(app)  # type: ignore[method-assign]
     handlers.install(app)
+    job_handlers.install(app)
     for router in routers():
         app.include_router(router)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.mv_max_body_mb * 2**20)
+    app.add_middleware(WorkspaceMiddleware, secrets=_proxy_proofs(settings))
     if settings.api_key is not None:
         app.add_middleware(ApiKeyMiddleware, key=settings.api_key.get_secret_value())
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,
-        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Content-Type", "X-API-Key", "Range", "X-Request-ID"],
         expose_headers=["Content-Range", "Accept-Ranges", "X-Request-ID"],
     )

@@ -13,6 +13,7 @@ import structlog
 from mv.core.errors import EncoreError, InternalError, known_error
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
+from mv.core.workspace import use_workspace
 from mv.jobs.repository import JobRepository
 from mv.jobs.schemas import Job
 
@@ -107,6 +108,7 @@ class JobRunner:
                 self._finished[job_id].set()
                 return
             structlog.contextvars.bind_contextvars(job_id=job_id)
+            use_workspace(job.workspace_id)
             handler = self._handlers.get(job.kind)
             job = await self.repo.update(job_id, status="running", attempts=job.attempts + 1)
             self.notify(job)

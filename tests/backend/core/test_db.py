@@ -40,7 +40,7 @@ async def _schema_drift(store: Store) -> list:
 async def test_migrations_are_versioned_and_idempotent(database_url: str) -> None:
     first = Store(database_url)
     await first.open()
-    assert await _revision(first) == head() == "0003"
+    assert await _revision(first) == head() == "0005"
     async with first.read() as conn:
         tables = set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
     assert {"assets", "jobs", "alembic_version"} <= tables
@@ -49,7 +49,7 @@ async def test_migrations_are_versioned_and_idempotent(database_url: str) -> Non
     with capture_logs() as logs:
         await again.open()
     assert [e for e in logs if e["event"] == "database_migrated"] == []
-    assert await _revision(again) == "0003"
+    assert await _revision(again) == "0005"
     await again.close()
 
 
