@@ -11,15 +11,17 @@ from encore_cli.errors import UsageProblem
 from encore_cli.timing import MAX_SCENES
 
 # Which optional fields each API operation receives from a spec; only those that are set are sent.
-# `aspect_ratio` and `scene_timing` have no option yet: they are set once the server takes them.
+# `scene_timing` has no option yet: it is set once the server takes it.
 REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
     "create_scenes": ("config_flavor", "provider", "scene_timing"),
     "generate_character_reference": ("config_flavor", "provider", "aspect_ratio"),
     "generate_video": ("config_flavor", "provider", "aspect_ratio"),
+    "estimate": ("config_flavor", "aspect_ratio"),
     "lipsync": ("config_flavor", "provider"),
     "stitch_video": (),
 }
-LINE_FIELDS = ("song", "idea", "character", "flavor", "full", "lipsync", "output")
+LINE_FIELDS = ("song", "idea", "character", "flavor", "full", "lipsync", "aspect", "output")
+ASPECT_RATIOS = ("16:9", "9:16", "1:1")
 TEXT_LIMIT = 2000
 
 
@@ -113,6 +115,9 @@ def build_spec(fields: Mapping[str, Any], base: Path, default_output: Path | Non
     flavor = fields.get("flavor")
     if flavor is not None and (not isinstance(flavor, str) or not flavor.strip()):
         raise UsageProblem("'flavor' must be a flavor name.")
+    aspect = fields.get("aspect")
+    if aspect is not None and aspect not in ASPECT_RATIOS:
+        raise UsageProblem(f"'aspect' must be one of {', '.join(ASPECT_RATIOS)} (got {aspect!r}).")
     return VideoSpec(
         song=song,
         idea=_text(fields, "idea"),
@@ -121,4 +126,5 @@ def build_spec(fields: Mapping[str, Any], base: Path, default_output: Path | Non
         flavor=flavor.strip() if flavor else None,
         full=full,
         lipsync=parse_scene_numbers(fields.get("lipsync")),
+        aspect_ratio=aspect,
     )
