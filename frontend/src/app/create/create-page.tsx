@@ -51,6 +51,8 @@ export function CreatePage() {
   const [confirming, setConfirming] = useState<Estimate | null>(null);
 
   function requestQuickJob() {
+    // A Full Quick Job never starts before its estimate was shown (the panel says it is on its way).
+    if (state.mode === "full" && estimate.estimate === null && estimate.error === null) return;
     if (state.mode === "full" && needsConfirmation(estimate.estimate)) setConfirming(estimate.estimate);
     else void quickJob();
   }

@@ -41,7 +41,8 @@ export function QuickGenPage() {
 
   function regenerate(scene: SceneState, index: number, withLipsync: boolean) {
     const run = () => void startClip(scene, index, withLipsync ? "lipsync" : "generate");
-    const estimate = (withLipsync ? lipsyncEstimate : clipEstimate).estimate;
+    const { estimate, error } = withLipsync ? lipsyncEstimate : clipEstimate;
+    if (full && estimate === null && error === null) return; // its estimate is not shown yet
     if (full && estimate && needsConfirmation(estimate)) {
       setConfirming({ estimate, action: withLipsync ? `Lipsync scene ${index + 1}` : `Regenerate scene ${index + 1}`, run });
     } else run();

@@ -20,7 +20,8 @@ export function useEstimate(body: EstimateRequest | null): EstimateState {
       return;
     }
     let live = true;
-    setState((prev) => ({ ...prev, loading: true, error: null }));
+    // Never show (or confirm against) the estimate of other settings while the new one is on its way.
+    setState({ estimate: null, loading: true, error: null });
     const timer = window.setTimeout(async () => {
       try {
         const estimate = unwrap(await api.POST("/api/mv/estimate", { body: JSON.parse(key) as EstimateRequest }));
