@@ -94,15 +94,18 @@ class VideoRun:
         body = {"mode": "full" if self.spec.full else "draft", "number_of_scenes": count, "character_images": 1, "lipsync_seconds": round(lipsync, 3), **self.spec.fields_for("estimate")}
         return await self.client.post_json("/api/mv/estimate", body)
 
-    async def plan_and_character(self, count: int) -> tuple[list[dict[str, Any]], str]:
-        """The scene plan and one character image, made side by side."""
+    async def plan_and_character(self, count: int, audio_id: str) -> tuple[list[dict[str, Any]], str]:
+        """The scene plan (placed in the song) and one character image, made side by side."""
         spec = self.spec
         self.steps.begin("plan", f"Planning {count} scenes")
         self.steps.begin("character", "Drawing the character")
         started = await asyncio.gather(
             self.client.start(
                 "/api/mv/create_scenes",
-                {"idea": spec.idea, "character_description": spec.character, "number_of_scenes": count, **spec.fields_for("create_scenes")},
+                {
+                    "idea": spec.idea, "character_description": spec.character, "number_of_scenes": count, "audio_id": audio_id,
+                    **spec.fields_for("create_scenes"),
+                },
             ),
             self.client.start(
                 "/api/mv/generate_character_reference",
@@ -192,13 +195,14 @@ async def make_video(client: EncoreClient, spec: VideoSpec, steps: Steps, approv
     run = VideoRun(client, spec, steps)
     audio = await run.song()
     count = scene_count(float(audio["duration"]))
-    run.check_lipsync(count)
+    if spec.scene_timing != "music":
+        run.check_lipsync(count)
     estimate = await run.estimate(audio, count)
     if spec.full:
         if approve is None:
             raise UsageProblem(f"A full run is estimated at ${float(estimate['total_usd']):.2f}; pass --yes to accept it.")
         approve(estimate)
-    scenes, image_id = await run.plan_and_character(count)
+    scenes, image_id = await run.plan_and_character(count, str(audio["audio_id"]))
     run.check_lipsync(len(scenes))
     made = await run.clips(scenes, audio, image_id)
     await run.lipsync(made, audio)

@@ -11,7 +11,6 @@ from encore_cli.errors import UsageProblem
 from encore_cli.timing import MAX_SCENES
 
 # Which optional fields each API operation receives from a spec; only those that are set are sent.
-# `scene_timing` has no option yet: it is set once the server takes it.
 REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
     "create_scenes": ("config_flavor", "provider", "scene_timing"),
     "generate_character_reference": ("config_flavor", "provider", "aspect_ratio"),
@@ -20,8 +19,9 @@ REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
     "lipsync": ("config_flavor", "provider"),
     "stitch_video": (),
 }
-LINE_FIELDS = ("song", "idea", "character", "flavor", "full", "lipsync", "aspect", "output")
+LINE_FIELDS = ("song", "idea", "character", "flavor", "full", "lipsync", "aspect", "output", "timing")
 ASPECT_RATIOS = ("16:9", "9:16", "1:1")
+TIMINGS = ("music", "fixed")
 TEXT_LIMIT = 2000
 
 
@@ -118,6 +118,9 @@ def build_spec(fields: Mapping[str, Any], base: Path, default_output: Path | Non
     aspect = fields.get("aspect")
     if aspect is not None and aspect not in ASPECT_RATIOS:
         raise UsageProblem(f"'aspect' must be one of {', '.join(ASPECT_RATIOS)} (got {aspect!r}).")
+    timing = fields.get("timing")
+    if timing is not None and timing not in TIMINGS:
+        raise UsageProblem(f"'timing' is music (cuts on the beat) or fixed (one scene per 8 s), not {timing!r}.")
     return VideoSpec(
         song=song,
         idea=_text(fields, "idea"),
@@ -127,4 +130,5 @@ def build_spec(fields: Mapping[str, Any], base: Path, default_output: Path | Non
         full=full,
         lipsync=parse_scene_numbers(fields.get("lipsync")),
         aspect_ratio=aspect,
+        scene_timing=timing,
     )

@@ -30,6 +30,7 @@ from mv.stitch import router as stitch_router
 from mv.stitch import service as stitch_service
 from mv.videos import router as videos_router
 from mv.videos import service as videos_service
+from mv.webhooks import router as webhooks_router
 
 ROUTER_MODULES: tuple[ModuleType, ...] = (
     health_router,
@@ -44,6 +45,7 @@ ROUTER_MODULES: tuple[ModuleType, ...] = (
     stitch_router,
     spend_router,
     projects_router,
+    webhooks_router,
 )
 
 SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (

@@ -13,6 +13,7 @@ from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Paramet
 from mv.jobs.runner import JobContext
 from mv.providers import draft_text
 from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneBrief
+from mv.scenes.music import draft_sentence
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -72,14 +73,15 @@ class LocalProvider:
         values = brief.fields()
         negative = prompts.draft_negative.format(**values)
         shots = prompts.draft_shots
+        music = [draft_sentence(m) for m in brief.music] or [""] * brief.number_of_scenes
         scenes = [
-            Scene(description=draft_text.fill(shots[i % len(shots)], values), negative_description=negative)
+            Scene(description=" ".join(filter(None, (draft_text.fill(shots[i % len(shots)], values), music[i]))), negative_description=negative)
             for i in range(brief.number_of_scenes)
         ]
         provenance = Provenance(
             provider="local",
             model=SCENE_MODEL,
-            inputs={"number_of_scenes": brief.number_of_scenes, "draft_shots": len(shots)},
+            inputs={"number_of_scenes": brief.number_of_scenes, "draft_shots": len(shots), "music": bool(brief.music)},
             seconds=time.monotonic() - started,
             draft=True,
         )
@@ -128,7 +130,7 @@ class LocalProvider:
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
         """An 8 s 720p H.264 draft at the flavor's aspect ratio: panned character image, scene text, DRAFT badge, the song's waveform."""
         started = time.monotonic()
-        seconds = float(params.duration)
+        seconds = float(brief.duration or params.duration)
         width, height = frame_size(params.aspect_ratio)
         out = workdir / "clip.mp4"
         raw = _digest("clip", brief.prompt, brief.seed)
@@ -178,7 +180,7 @@ class LocalProvider:
             inputs={
                 "prompt": brief.prompt,
                 "negative_prompt": brief.negative_prompt,
-                "duration": params.duration,
+                "duration": brief.duration or params.duration,
                 "resolution": f"{width}x{height}",
                 "aspect_ratio": params.aspect_ratio,
                 "character_reference": brief.reference_image is not None,

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import IntegrityError
 
 from mv.core.db import Store, metadata
-from mv.core.db.migrate import LEGACY_REVISIONS, UnknownSchema, config, head
+from mv.core.db.migrate import LEGACY_REVISIONS, UnknownSchema, config, head, include_object
 from mv.core.ids import new_id
 from mv.jobs.repository import JobRepository
 from mv.jobs.runner import JobContext, JobRunner
@@ -108,7 +108,7 @@ def rows(path: Path) -> dict[str, list[tuple]]:
 
 async def _drift(store: Store) -> list:
     async with store.read() as conn:
-        return await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
+        return await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"include_object": include_object}), metadata))
 
 
 async def test_a_data_folder_from_the_hand_written_store_upgrades_in_place(app_client, tmp_path: Path) -> None:

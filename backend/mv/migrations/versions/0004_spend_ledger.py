@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0005"  # re-chained after the projects migration (0005) that reached main first
+down_revision = "0007"  # re-chained after the migrations (0005-0007) that reached main first
 branch_labels = None
 depends_on = None
 
