@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from mv.core.errors import STATUS_NAMES, EncoreError, default_detail
 from mv.core.logging import get_logger
@@ -31,6 +32,16 @@ def _phrase(status: int) -> str | None:
         return None
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (the framework names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on the app."""
 
@@ -43,8 +54,11 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"error": "ValidationError", "detail": _describe(list(exc.errors()))}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         given = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
         detail = given if given and given != _phrase(exc.status_code) else default_detail(exc.status_code)
         name = STATUS_NAMES.get(exc.status_code, "HTTPError")
-        return JSONResponse({"error": name, "detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return JSONResponse({"error": name, "detail": detail}, status_code=exc.status_code, headers=headers or None)
