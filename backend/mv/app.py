@@ -33,6 +33,7 @@ from mv.deps import Services
 from mv.domains import SETUP_HOOKS, routers
 from mv.jobs import handlers as job_handlers
 from mv.jobs.repository import JobRepository
+from mv.jobs.queue import QueuedJobRunner, WorkerTimes
 from mv.jobs.runner import JobRunner
 
 log = get_logger("mv.app")
@@ -90,12 +91,20 @@ def build_services(settings: Settings) -> Services:
         else None
     )
     jobs = JobRepository(store)
+    runner: JobRunner
+    if store.is_sqlite:
+        runner = JobRunner(jobs, settings.mv_job_concurrency)
+    else:
+        times = WorkerTimes(
+            stalled=settings.mv_worker_stalled_seconds, shutdown=settings.mv_worker_shutdown_seconds, poll=settings.mv_worker_poll_seconds
+        )
+        runner = QueuedJobRunner(jobs, settings.mv_job_concurrency, times)
     services = Services(
         settings=settings,
         store=store,
         assets=AssetRepository(store),
         jobs=jobs,
-        runner=JobRunner(jobs, settings.mv_job_concurrency),
+        runner=runner,
         storage=MediaStorage(settings.mv_media_root, s3),
         flavors=flavors,
     )
@@ -122,13 +131,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             provider=settings.default_provider,
             s3=settings.s3_enabled,
             database=services.store.dialect,
+            jobs="in-process" if services.runner.executes_here else "workers",
             api_key=settings.api_key is not None,
         )
-        resumed = await services.runner.resume()
-        if resumed:
-            log.info("jobs_resumed", count=resumed)
-        for started in services.on_started:
-            await started()
+        await services.runner.start()
+        if services.runner.executes_here:
+            resumed = await services.runner.resume()
+            if resumed:
+                log.info("jobs_resumed", count=resumed)
+            for started in services.on_started:
+                await started()
         try:
             yield
         finally:
