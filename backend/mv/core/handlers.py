@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import http
+from collections.abc import Iterator
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from mv.core.errors import STATUS_NAMES, EncoreError, default_detail
 from mv.core.logging import get_logger
@@ -32,12 +33,18 @@ def _phrase(status: int) -> str | None:
         return None
 
 
+def _routes(routes: list[Any]) -> Iterator[Any]:
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from _routes(included.routes) if included is not None else (route,)
+
+
 def _allowed_methods(request: Request) -> str:
     """Every method some route serves at this path (the framework names only the first route's)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
+    for route in _routes(request.app.router.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(request.url.path):
             methods |= set(getattr(route, "methods", None) or ())
     return ", ".join(sorted(methods))
 
