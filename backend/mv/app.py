@@ -105,7 +105,7 @@ def build_services(settings: Settings) -> Services:
         assets=AssetRepository(store),
         jobs=jobs,
         runner=runner,
-        storage=MediaStorage(settings.mv_media_root, s3),
+        storage=MediaStorage(settings.mv_media_root, s3, settings.mv_media_backend),
         flavors=flavors,
     )
     services.extras["paid_rate_limiter"] = RateLimiter(settings.mv_rate_limit_per_minute)
@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "encore_started",
             provider=settings.default_provider,
             s3=settings.s3_enabled,
+            media_backend=settings.mv_media_backend,
             database=services.store.dialect,
             jobs="in-process" if services.runner.executes_here else "workers",
             api_key=settings.api_key is not None,

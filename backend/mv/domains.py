@@ -28,6 +28,7 @@ from mv.stitch import router as stitch_router
 from mv.stitch import service as stitch_service
 from mv.videos import router as videos_router
 from mv.videos import service as videos_service
+from mv.webhooks import router as webhooks_router
 
 ROUTER_MODULES: tuple[ModuleType, ...] = (
     health_router,
@@ -41,6 +42,7 @@ ROUTER_MODULES: tuple[ModuleType, ...] = (
     lipsync_router,
     stitch_router,
     projects_router,
+    webhooks_router,
 )
 
 SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (

@@ -53,13 +53,14 @@ class AssetRepository:
         job_id: str | None = None,
         parent_id: str | None = None,
         storage_key: str | None = None,
+        s3_key: str | None = None,
         info: dict[str, Any] | None = None,
     ) -> Asset:
         """Create an asset row; inserting an existing id returns the stored row unchanged."""
         now = time.time()
         row = {
             "id": asset_id, "kind": kind, "status": status, "job_id": job_id, "parent_id": parent_id,
-            "storage_key": storage_key, "info": info or {}, "created_at": now, "updated_at": now,
+            "storage_key": storage_key, "s3_key": s3_key, "info": info or {}, "created_at": now, "updated_at": now,
         }
         async with self.store.transaction() as conn:
             await conn.execute(insert_or_ignore(conn, assets, "id").values(**row))

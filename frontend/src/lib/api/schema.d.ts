@@ -520,6 +520,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks/replicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Replicate prediction webhook
+         * @description Check the signature, refuse a replayed id, keep the delivery and wake the job waiting on the prediction.
+         */
+        post: operations["webhooks-replicate_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -724,6 +744,11 @@ export interface components {
          *     }
          */
         CreateScenesRequest: {
+            /**
+             * Audio Id
+             * @description The song: scenes get its windows, sections, energy, vocals and lyrics (the plan waits for its analysis).
+             */
+            audio_id?: string | null;
             /** Camera Angle */
             camera_angle?: string | null;
             /** Character Characteristics */
@@ -738,6 +763,11 @@ export interface components {
             number_of_scenes?: number | null;
             /** Provider */
             provider?: ("local" | "replicate") | null;
+            /**
+             * Scene Timing
+             * @description `fixed`: one scene per `scene_duration` from 0; `music`: cuts on beats (downbeats and section changes preferred), 2-8 s windows covering the whole song, `number_of_scenes` ignored. Default: the flavor's `scene_timing`.
+             */
+            scene_timing?: ("fixed" | "music") | null;
             /** Video Characteristics */
             video_characteristics?: string | null;
             /** Video Type */
@@ -1035,6 +1065,18 @@ export interface components {
          * @description One lyric line and its window.
          */
         LyricLine: {
+            /** End */
+            end: number;
+            /** Start */
+            start: number;
+            /** Text */
+            text: string;
+        };
+        /**
+         * LyricLineOut
+         * @description A lyric line that is sung during a scene.
+         */
+        LyricLineOut: {
             /** End */
             end: number;
             /** Start */
@@ -1346,13 +1388,49 @@ export interface components {
         };
         /**
          * SceneOut
-         * @description One planned scene.
+         * @description One planned scene, its window in the song and, with a song, what the music does there.
          */
         SceneOut: {
             /** Description */
             description: string;
+            /**
+             * End Time
+             * @description End of the window; the clip is cut to it when stitched.
+             */
+            end_time: number;
+            /**
+             * Energy
+             * @description The music's energy in the window, on the song's own scale.
+             */
+            energy?: ("low" | "mid" | "high") | null;
+            /**
+             * Lipsync Suggested
+             * @description The scene has vocals: a good one to lipsync over its own window.
+             * @default false
+             */
+            lipsync_suggested?: boolean;
+            /**
+             * Lyrics
+             * @description Lyric lines sung during the window.
+             */
+            lyrics?: components["schemas"]["LyricLineOut"][];
             /** Negative Description */
             negative_description: string;
+            /**
+             * Section
+             * @description The song section the window mostly lies in (`A`, `B`…, `intro`, `outro`); null without a song.
+             */
+            section?: string | null;
+            /**
+             * Start Time
+             * @description Start of the scene's window in the song (seconds).
+             */
+            start_time: number;
+            /**
+             * Vocals
+             * @description Whether a voice (estimated) or a lyric line sounds in the window.
+             */
+            vocals?: boolean | null;
         };
         /**
          * ScenesResult
@@ -1367,7 +1445,20 @@ export interface components {
          *       "scenes": [
          *         {
          *           "description": "Wide shot of the outdoor stadium stage at dusk…",
-         *           "negative_description": "indoor venue, text"
+         *           "end_time": 3.87,
+         *           "energy": "high",
+         *           "lipsync_suggested": true,
+         *           "lyrics": [
+         *             {
+         *               "end": 3.2,
+         *               "start": 0.5,
+         *               "text": "Hold on to the night"
+         *             }
+         *           ],
+         *           "negative_description": "indoor venue, text",
+         *           "section": "A",
+         *           "start_time": 0,
+         *           "vocals": true
          *         }
          *       ]
          *     }
@@ -1630,6 +1721,19 @@ export interface components {
             end: number;
             /** Start */
             start: number;
+        };
+        /**
+         * WebhookReceived
+         * @description A verified delivery: `delivered` when a job in this process was waiting on the prediction.
+         */
+        WebhookReceived: {
+            /** Delivered */
+            delivered: boolean;
+            /**
+             * Status
+             * @constant
+             */
+            status: "accepted";
         };
         /**
          * VideoResult
@@ -3572,6 +3676,49 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "webhooks-replicate_webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceived"];
+                };
+            };
+            /** @description Missing, wrong, stale, replayed or tampered signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Webhooks are off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             default: {
