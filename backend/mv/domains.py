@@ -20,6 +20,8 @@ from mv.images import service as images_service
 from mv.jobs import router as jobs_router
 from mv.lipsync import router as lipsync_router
 from mv.lipsync import service as lipsync_service
+from mv.projects import router as projects_router
+from mv.projects import service as projects_service
 from mv.scenes import router as scenes_router
 from mv.scenes import service as scenes_service
 from mv.stitch import router as stitch_router
@@ -40,6 +42,7 @@ ROUTER_MODULES: tuple[ModuleType, ...] = (
     lipsync_router,
     stitch_router,
     webhooks_router,
+    projects_router,
 )
 
 SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (
@@ -51,6 +54,7 @@ SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (
     videos_service.setup,
     lipsync_service.setup,
     stitch_service.setup,
+    projects_service.setup,
 )
 
 

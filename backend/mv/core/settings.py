@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     mv_download_hosts: str = ""
     mv_download_allow_private: bool = False
     mv_job_concurrency: int = Field(32, ge=1, le=256)
+    mv_worker_stalled_seconds: float = Field(30.0, ge=1, le=3600)
+    mv_worker_shutdown_seconds: float = Field(30.0, ge=0, le=3600)
+    mv_worker_poll_seconds: float = Field(5.0, gt=0, le=300)
     mv_ffmpeg_concurrency: int = Field(2, ge=1, le=64)
     mv_ffmpeg_timeout: float = Field(300.0, gt=0)
     mv_analysis_workers: int = Field(1, ge=1, le=16)

@@ -117,6 +117,13 @@ class S3Mirror:
             "get_object", Params={"Bucket": self.bucket, "Key": s3_key}, ExpiresIn=self.expiry
         )
 
+    async def delete(self, s3_keys: list[str]) -> None:
+        """Delete these objects (missing ones are fine)."""
+        client = await self.client()
+        for start in range(0, len(s3_keys), 1000):
+            batch = [{"Key": key} for key in s3_keys[start : start + 1000]]
+            await client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
     async def close(self) -> None:
         """Release the client."""
         await self._stack.aclose()
@@ -229,6 +236,23 @@ class MediaStorage:
         log.error("s3_media_failed", action=action, key=s3_key_for(key), error=type(exc).__name__)
         verb = "stored" if action == "write" else "read"
         return StorageUnavailable(f"The media store (S3) could not be reached, so the file could not be {verb}; try again later.")
+    async def remove(self, keys: list[str], s3_keys: list[str]) -> bool:
+        """Delete local files under these keys and their S3 copies; False when S3 refused (a warning)."""
+        for key in keys:
+            path = self.path(key)
+            path.unlink(missing_ok=True)
+            if key.startswith("jobs/") and path.parent != self.root and not any(path.parent.iterdir()):
+                path.parent.rmdir()
+        if self.s3 is None:
+            return True
+        wanted = sorted({*s3_keys, *(s3_key_for(key) for key in keys)})
+        try:
+            await self.s3.delete(wanted)
+        except Exception as exc:  # noqa: BLE001 - S3 trouble must never fail the request
+            log.warning("s3_delete_failed", count=len(wanted), error=type(exc).__name__)
+            return False
+        log.info("s3_deleted", count=len(wanted))
+        return True
 
     async def presigned_url(self, s3_key: str | None) -> str | None:
         """A presigned URL for an uploaded copy, or None when unavailable."""

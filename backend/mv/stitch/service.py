@@ -91,6 +91,17 @@ async def clip_probes(services: Services, clips: list[Asset]) -> list[ClipInfo]:
     return [probes[c.id] for c in clips]
 
 
+def clip_window(clip: Asset) -> tuple[float, float] | None:
+    """The song window a clip was made for (a generated or lipsynced clip with `start_time`/`end_time`), if any."""
+    params = clip.info.get("parameters")
+    if not isinstance(params, dict):
+        return None
+    start, end = params.get("start_time"), params.get("end_time")
+    if isinstance(start, (int, float)) and isinstance(end, (int, float)) and end > start >= 0:
+        return float(start), float(end)
+    return None
+
+
 def check_length(services: Services, probes: list[ClipInfo]) -> None:
     """Refuse a stitch longer than the longest song plus one clip (422), before any work."""
     total = sum(p.duration for p in probes)
@@ -150,6 +161,7 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
         report = await engine.stitch(
             paths, out, workdir, song=song_file, song_seconds=song_seconds or None,
             clip_audio=not request.get("suppress_video_audio", False), encoded_song=track, known=list(probes),
+            windows=[clip_window(c) for c in clips],
         )
         await ctx.progress(0.9, "Storing the video")
         stored = await store_video(services, out, video_id)
@@ -160,6 +172,7 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
         "duration": report.duration,
         "method": report.method,
         "normalized_clips": [request["video_ids"][i] for i in report.normalized],
+        "cut_clips": [request["video_ids"][i] for i in report.cut],
         "video_ids": request["video_ids"],
         "audio_id": audio_id,
         "suppress_video_audio": bool(request.get("suppress_video_audio")),

@@ -17,6 +17,7 @@ from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.core.serving import stored_media
 from mv.deps import Services
+from mv.flavors.models import clip_duration
 from mv.flavors.schemas import VideoParams
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
@@ -86,12 +87,16 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
                 segment = await cut_segment(services, str(body.audio_id), start_at, end_at, workdir)
                 window = {"start_time": start_at, "end_time": end_at}
             await ctx.progress(0.1, "Rendering the clip")
+            sends_references = reference is not None and params.reference_input == "reference_images"
+            span = window["end_time"] - window["start_time"] if window else None
+            duration = clip_duration(params.model, span, params.duration, reference_images=sends_references)
             brief = ClipBrief(
                 prompt=body.prompt,
                 negative_prompt=body.negative_prompt or "",
                 reference_image=reference,
                 audio_segment=segment,
                 seed=body.seed,
+                duration=duration,
             )
             produced, provenance = await provider.clip(ctx, brief, params, workdir)
             stored = await store_video(services, produced, video_id)
@@ -102,7 +107,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
         await services.assets.update(video_id, status="failed", info_patch={"error": error.body()})
         raise
     parameters = {
-        "duration": params.duration,
+        "duration": duration,
         "aspect_ratio": params.aspect_ratio,
         "resolution": params.resolution,
         "generate_audio": params.generate_audio,

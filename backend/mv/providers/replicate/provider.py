@@ -92,14 +92,14 @@ class ReplicateProvider:
 
             return build
 
-        output, prediction_id, sent = await self.predict(ctx, "scenes", model, llm_input(prompts.scene_generation_prompt.format(**values)))
+        output, prediction_id, sent = await self.predict(ctx, "scenes", model, llm_input(brief.prompt(prompts.scene_generation_prompt)))
         text = output_text(output)
         runs = 1
         try:
             scenes = parse_scenes(text, brief.number_of_scenes, fallback_negative)
         except ValueError as problem:
             log.warning("scene_plan_unusable", problem=str(problem), model=model)
-            repair = prompts.repair_prompt.format(**values, problem=str(problem), previous_output=text[:6000])
+            repair = brief.prompt(prompts.repair_prompt, problem=str(problem), previous_output=text[:6000])
             output, prediction_id, sent = await self.predict(ctx, "scenes_repair", model, llm_input(repair))
             runs = 2
             try:
@@ -138,7 +138,8 @@ class ReplicateProvider:
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
         """One clip from the flavor's video model, the character image as reference or first frame."""
         started = time.monotonic()
-        rules = params.rules_template.format(aspect_ratio=params.aspect_ratio, duration=params.duration).strip()
+        seconds = brief.duration or params.duration
+        rules = params.rules_template.format(aspect_ratio=params.aspect_ratio, duration=seconds).strip()
         prompt = f"{brief.prompt.strip()}\n\n{rules}" if rules else brief.prompt.strip()
 
         async def build() -> dict[str, Any]:
@@ -146,7 +147,7 @@ class ReplicateProvider:
                 **params.input,
                 "prompt": prompt,
                 "aspect_ratio": params.aspect_ratio,
-                "duration": params.duration,
+                "duration": seconds,
                 "resolution": params.resolution,
                 "generate_audio": params.generate_audio,
             }
@@ -159,7 +160,7 @@ class ReplicateProvider:
                 data[params.reference_input] = [url] if params.reference_input == "reference_images" else url
             return data
 
-        cost = params.price_per_second * params.duration
+        cost = params.price_per_second * seconds
         return await self._video(ctx, "clip", params.model, build, workdir / "clip.mp4", started, cost)
 
     async def lipsync(
