@@ -4,6 +4,7 @@ import { startHarness, type Harness } from "./harness";
 import { shellSpecs } from "./specs/shell";
 import { fullPathSpecs } from "./specs/full-path";
 import { projectSpecs } from "./specs/projects";
+import { formatSpecs } from "./specs/formats";
 import { spendSpecs } from "./specs/spend";
 
 let harness: Harness | undefined;
@@ -22,5 +23,6 @@ describe("Encore in Chromium", { concurrency: false }, () => {
   shellSpecs(getHarness);
   fullPathSpecs(getHarness);
   projectSpecs(getHarness);
+  formatSpecs(getHarness);
   spendSpecs(getHarness); // last: it uses up the loopback client's generation budget
 });

@@ -232,10 +232,6 @@ class MediaStorage:
         log.info("s3_uploaded", key=s3_key)
         return s3_key
 
-    def _unavailable(self, action: str, key: str, exc: Exception) -> StorageUnavailable:
-        log.error("s3_media_failed", action=action, key=s3_key_for(key), error=type(exc).__name__)
-        verb = "stored" if action == "write" else "read"
-        return StorageUnavailable(f"The media store (S3) could not be reached, so the file could not be {verb}; try again later.")
     async def remove(self, keys: list[str], s3_keys: list[str]) -> bool:
         """Delete local files under these keys and their S3 copies; False when S3 refused (a warning)."""
         for key in keys:
@@ -253,6 +249,10 @@ class MediaStorage:
             return False
         log.info("s3_deleted", count=len(wanted))
         return True
+    def _unavailable(self, action: str, key: str, exc: Exception) -> StorageUnavailable:
+        log.error("s3_media_failed", action=action, key=s3_key_for(key), error=type(exc).__name__)
+        verb = "stored" if action == "write" else "read"
+        return StorageUnavailable(f"The media store (S3) could not be reached, so the file could not be {verb}; try again later.")
 
     async def presigned_url(self, s3_key: str | None) -> str | None:
         """A presigned URL for an uploaded copy, or None when unavailable."""

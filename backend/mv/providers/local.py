@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from mv.core import ffmpeg
+from mv.flavors.formats import frame_size
 from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, VideoParams
 from mv.jobs.runner import JobContext
 from mv.providers import draft_text
@@ -16,8 +17,8 @@ from mv.scenes.music import draft_sentence
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-WIDTH, HEIGHT, FPS = 1280, 720, 24
-IMAGE_SIZE = 768
+FPS = 24
+IMAGE_SIZES = {"1:1": (768, 768), "16:9": (1024, 576), "9:16": (576, 1024)}
 AUDIO_RATE = 48000
 
 SCENE_MODEL = "local/draft-scenes"
@@ -95,14 +96,14 @@ class LocalProvider:
         for index in range(count):
             started = time.monotonic()
             out = workdir / f"character_{index}.png"
-            await self.render_card(description, index, out)
+            await self.render_card(description, index, out, params.aspect_ratio)
             results.append(
                 (
                     out,
                     Provenance(
                         provider="local",
                         model=IMAGE_MODEL,
-                        inputs={"prompt": prompt, "variant": index},
+                        inputs={"prompt": prompt, "variant": index, "aspect_ratio": params.aspect_ratio},
                         seconds=time.monotonic() - started,
                         draft=True,
                     ),
@@ -110,14 +111,15 @@ class LocalProvider:
             )
         return results
 
-    async def render_card(self, description: str, variant: int, out: Path) -> None:
-        """One deterministic square PNG for a description and variant."""
+    async def render_card(self, description: str, variant: int, out: Path, aspect_ratio: str = "1:1") -> None:
+        """One deterministic PNG for a description and variant, at the aspect ratio (square by default)."""
         raw = _digest("card", description, variant)
         seed = int.from_bytes(raw[6:10], "big") % 2**31
-        text = _write_text(out.with_suffix(".txt"), _wrap(description, 30, 9))
+        width, height = IMAGE_SIZES.get(aspect_ratio, IMAGE_SIZES["1:1"])
+        text = _write_text(out.with_suffix(".txt"), _wrap(description, 30 if width < 1000 else 40, 9))
         badge = _write_text(out.with_suffix(".badge.txt"), "CHARACTER DRAFT")
         graph = (
-            f"gradients=s={IMAGE_SIZE}x{IMAGE_SIZE}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.00001:duration=1:rate=1,"
+            f"gradients=s={width}x{height}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.00001:duration=1:rate=1,"
             f"drawbox=x=iw/2-90:y=ih/2-230:w=180:h=180:color=white@0.35:t=fill,"
             f"drawbox=x=iw/2-150:y=ih/2-40:w=300:h=260:color=white@0.25:t=fill,"
             f"{_drawtext(badge, FONT_BOLD, 26, '24', '24', box='black@0.7')},"
@@ -126,19 +128,20 @@ class LocalProvider:
         await ffmpeg.ffmpeg(["-f", "lavfi", "-i", graph, "-frames:v", "1", "-c:v", "png", "-f", "image2", f"file:{out}"])
 
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
-        """An 8 s 720p H.264 draft: panned character image, scene text, DRAFT badge and the song's waveform."""
+        """An 8 s 720p H.264 draft at the flavor's aspect ratio: panned character image, scene text, DRAFT badge, the song's waveform."""
         started = time.monotonic()
         seconds = float(brief.duration or params.duration)
+        width, height = frame_size(params.aspect_ratio)
         out = workdir / "clip.mp4"
         raw = _digest("clip", brief.prompt, brief.seed)
-        text = _write_text(workdir / "scene.txt", _wrap(brief.prompt, 58, 4))
+        text = _write_text(workdir / "scene.txt", _wrap(brief.prompt, 58 if width >= 1280 else 34, 4 if width >= 1280 else 6))
         badge = _write_text(workdir / "badge.txt", "DRAFT")
         seed = int.from_bytes(raw[6:10], "big") % 2**31
         args: list[str] = [
             "-f", "lavfi", "-i",
-            f"gradients=s={WIDTH // 4}x{HEIGHT // 4}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.01:rate={FPS}:duration={seconds}",
+            f"gradients=s={width // 4}x{height // 4}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.01:rate={FPS}:duration={seconds}",
         ]
-        base = f"[0:v]scale={WIDTH}:{HEIGHT},format=yuv420p,setsar=1"
+        base = f"[0:v]scale={width}:{height},format=yuv420p,setsar=1"
         if brief.reference_image is not None:
             # The character card drifts slowly across the frame (a cheap Ken Burns).
             args += ffmpeg.local_input(brief.reference_image, ffmpeg.IMAGE_FORMATS)
@@ -158,7 +161,7 @@ class LocalProvider:
         if brief.audio_segment is not None:
             graph = (
                 f"{base}[scene];[{audio_index}:a]asplit[wa][pa];"
-                f"[wa]aformat=channel_layouts=mono,showwaves=s={WIDTH}x140:mode=cline:rate={FPS}:colors=white@0.85[w];"
+                f"[wa]aformat=channel_layouts=mono,showwaves=s={width}x140:mode=cline:rate={FPS}:colors=white@0.85[w];"
                 f"[scene][w]overlay=x=0:y=H-h-150:eof_action=pass,{overlays}[v];"
                 f"[pa]aresample={AUDIO_RATE},apad[a]"
             )
@@ -178,7 +181,8 @@ class LocalProvider:
                 "prompt": brief.prompt,
                 "negative_prompt": brief.negative_prompt,
                 "duration": brief.duration or params.duration,
-                "resolution": f"{WIDTH}x{HEIGHT}",
+                "resolution": f"{width}x{height}",
+                "aspect_ratio": params.aspect_ratio,
                 "character_reference": brief.reference_image is not None,
                 "audio_segment": brief.audio_segment is not None,
             },

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import cast
+from typing import Any, cast
 
 from mv.core.errors import BadRequest
 from mv.core.settings import Settings
@@ -36,6 +36,8 @@ class ProviderRegistry:
         self.unfinished_jobs = unfinished_jobs
         self.local = LocalProvider()
         self._replicate: ReplicateProvider | None = None
+        self.prediction_listeners: list[Callable[[str, str, str, dict[str, Any], float], Awaitable[None]]] = []
+        """Called with (job id, step, model, prediction, estimated USD) when a paid prediction succeeds."""
 
     @property
     def default(self) -> ProviderName:
@@ -62,7 +64,9 @@ class ProviderRegistry:
         if name == "local":
             return self.local
         if self._replicate is None:
-            self._replicate = ReplicateProvider(self.settings, self.storage, self.unfinished_jobs, webhooks=self.webhooks)
+            self._replicate = ReplicateProvider(
+                self.settings, self.storage, self.unfinished_jobs, webhooks=self.webhooks, listeners=self.prediction_listeners
+            )
         return self._replicate
 
     async def close(self) -> None:

@@ -17,12 +17,14 @@ from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.core.serving import stored_media
 from mv.deps import Services
+from mv.flavors.formats import video_params_at
 from mv.flavors.models import clip_duration
 from mv.flavors.schemas import VideoParams
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.media.videos import local_poster_url, local_video_url, poster_key, store_video, video_key
 from mv.providers.base import ClipBrief, response_metadata
+from mv.spend import service as spend
 from mv.videos.schemas import GenerateVideoRequest
 
 log = get_logger(__name__)
@@ -51,7 +53,9 @@ async def start(services: Services, body: GenerateVideoRequest) -> Job:
         await require_one(services, "image", str(body.character_reference_id))
     if body.audio_id is not None:
         await require_one(services, "audio", str(body.audio_id))
+    params = video_params_at(services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params"), body.aspect_ratio)
     video_id = new_id()
+    await spend.reserve(services, provider, video_id, [("clip", params.model, params.price_per_second * params.duration)])
     request = body.model_dump(mode="json")
     request["provider"] = provider
     await services.assets.insert(
@@ -69,7 +73,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     video_id = ctx.id
     body = GenerateVideoRequest.model_validate({k: v for k, v in ctx.request.items() if k != "provider"})
     flavor, _ = services.flavors.registry.resolve(body.config_flavor)
-    params = services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params")
+    params = video_params_at(services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params"), body.aspect_ratio)
     provider = services.providers.get(ctx.request["provider"])
     await services.assets.update(video_id, status="running")
     started = time.monotonic()

@@ -25,6 +25,9 @@ export function InputDataCard({ jobData, flavor }: { jobData: QuickJobData; flav
         <Field label="Config Flavor">
           <dd data-testid="input-config-flavor">{flavor}</dd>
         </Field>
+        <Field label="Aspect Ratio">
+          <dd data-testid="input-aspect-ratio">{jobData.aspectRatio ?? "16:9"}</dd>
+        </Field>
         <Field label="Generation Mode">
           <dd data-testid="input-generation-mode">
             {jobData.generationMode === "draft" ? "Draft (offline, free)" : "Full quality (Replicate)"}
