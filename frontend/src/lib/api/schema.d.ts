@@ -124,6 +124,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audio/lyrics/{audio_id}.srt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A song's lyrics as SubRip subtitles
+         * @description The timed lyrics as an `.srt` download (404 when the song has none, or plain lines not yet timed).
+         */
+        get: operations["analysis-lyrics_srt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audio/lyrics/{audio_id}.vtt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A song's lyrics as WebVTT subtitles
+         * @description The timed lyrics as a `.vtt` download, for a `<track>` element or a player.
+         */
+        get: operations["analysis-lyrics_vtt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audio/trim": {
         parameters: {
             query?: never;
@@ -587,6 +627,11 @@ export interface components {
          *     }
          */
         CreateScenesRequest: {
+            /**
+             * Audio Id
+             * @description The song: scenes get its windows, sections, energy, vocals and lyrics (the plan waits for its analysis).
+             */
+            audio_id?: string | null;
             /** Camera Angle */
             camera_angle?: string | null;
             /** Character Characteristics */
@@ -601,6 +646,11 @@ export interface components {
             number_of_scenes?: number | null;
             /** Provider */
             provider?: ("local" | "replicate") | null;
+            /**
+             * Scene Timing
+             * @description `fixed`: one scene per `scene_duration` from 0; `music`: cuts on beats (downbeats and section changes preferred), 2-8 s windows covering the whole song, `number_of_scenes` ignored. Default: the flavor's `scene_timing`.
+             */
+            scene_timing?: ("fixed" | "music") | null;
             /** Video Characteristics */
             video_characteristics?: string | null;
             /** Video Type */
@@ -891,6 +941,18 @@ export interface components {
             text: string;
         };
         /**
+         * LyricLineOut
+         * @description A lyric line that is sung during a scene.
+         */
+        LyricLineOut: {
+            /** End */
+            end: number;
+            /** Start */
+            start: number;
+            /** Text */
+            text: string;
+        };
+        /**
          * Lyrics
          * @description A song's stored, timed lyrics.
          */
@@ -934,13 +996,49 @@ export interface components {
         };
         /**
          * SceneOut
-         * @description One planned scene.
+         * @description One planned scene, its window in the song and, with a song, what the music does there.
          */
         SceneOut: {
             /** Description */
             description: string;
+            /**
+             * End Time
+             * @description End of the window; the clip is cut to it when stitched.
+             */
+            end_time: number;
+            /**
+             * Energy
+             * @description The music's energy in the window, on the song's own scale.
+             */
+            energy?: ("low" | "mid" | "high") | null;
+            /**
+             * Lipsync Suggested
+             * @description The scene has vocals: a good one to lipsync over its own window.
+             * @default false
+             */
+            lipsync_suggested?: boolean;
+            /**
+             * Lyrics
+             * @description Lyric lines sung during the window.
+             */
+            lyrics?: components["schemas"]["LyricLineOut"][];
             /** Negative Description */
             negative_description: string;
+            /**
+             * Section
+             * @description The song section the window mostly lies in (`A`, `B`…, `intro`, `outro`); null without a song.
+             */
+            section?: string | null;
+            /**
+             * Start Time
+             * @description Start of the scene's window in the song (seconds).
+             */
+            start_time: number;
+            /**
+             * Vocals
+             * @description Whether a voice (estimated) or a lyric line sounds in the window.
+             */
+            vocals?: boolean | null;
         };
         /**
          * ScenesResult
@@ -955,7 +1053,20 @@ export interface components {
          *       "scenes": [
          *         {
          *           "description": "Wide shot of the outdoor stadium stage at dusk…",
-         *           "negative_description": "indoor venue, text"
+         *           "end_time": 3.87,
+         *           "energy": "high",
+         *           "lipsync_suggested": true,
+         *           "lyrics": [
+         *             {
+         *               "end": 3.2,
+         *               "start": 0.5,
+         *               "text": "Hold on to the night"
+         *             }
+         *           ],
+         *           "negative_description": "indoor venue, text",
+         *           "section": "A",
+         *           "start_time": 0,
+         *           "vocals": true
          *         }
          *       ]
          *     }
@@ -1111,6 +1222,13 @@ export interface components {
              * @description The song to use as the only soundtrack, from its start; the video ends where the song does.
              */
             audio_id?: string | null;
+            /**
+             * Lyrics
+             * @description With `audio_id` and timed lyrics: `soft` adds a `mov_text` subtitle track the player toggles (the video is still stream-copied); `burned` draws styled lyrics into the picture (the whole video is re-encoded, slower); `off` leaves them out.
+             * @default soft
+             * @enum {string}
+             */
+            lyrics?: "soft" | "burned" | "off";
             /**
              * Suppress Video Audio
              * @description Without `audio_id`: drop the clips' own audio.
@@ -1333,6 +1451,15 @@ export interface operations {
             };
             /** @description Invalid request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1706,6 +1833,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "analysis-lyrics_srt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                audio_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "analysis-lyrics_vtt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                audio_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Invalid request */
