@@ -86,7 +86,7 @@ async def clip_probes(services: Services, clips: list[Asset]) -> list[ClipInfo]:
     unique = {c.id: c for c in clips}
 
     async def one(clip: Asset) -> ClipInfo:
-        path = services.storage.path(clip.storage_key or "")
+        path = await services.storage.fetch(clip.storage_key or "")
         known = ClipInfo.remembered(path, clip.info.get(PROBE_KEY))
         if known is not None:
             return known
@@ -180,10 +180,10 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
     song = await require_one(services, "audio", audio_id) if audio_id else None
     track = await encoded_song(services, audio_id) if audio_id else None
     await ctx.progress(0.05, "Checking clips")
-    paths = [services.storage.path(c.storage_key or "") for c in clips]
+    paths = [await services.storage.fetch(c.storage_key or "") for c in clips]
     probes = await clip_probes(services, clips)
     check_length(services, probes)
-    song_file = services.storage.path(song.storage_key or "") if song else None
+    song_file = await services.storage.fetch(song.storage_key or "") if song else None
     song_seconds = float(song.info.get("duration") or 0) if song else 0.0
     with services.storage.workspace() as workdir:
         out = workdir / "stitched.mp4"

@@ -15,7 +15,7 @@ from mv.audio.service import cut_segment
 from mv.core.errors import EncoreError, InternalError, NotFound
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
-from mv.core.serving import media_file
+from mv.core.serving import stored_media
 from mv.deps import Services
 from mv.flavors.models import clip_duration
 from mv.flavors.schemas import VideoParams
@@ -78,7 +78,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
             reference = None
             if body.character_reference_id is not None:
                 image = await require_one(services, "image", str(body.character_reference_id))
-                reference = services.storage.path(image.storage_key or "")
+                reference = await services.storage.fetch(image.storage_key or "")
             segment = None
             window: dict[str, float] | None = None
             if body.audio_id is not None:
@@ -134,7 +134,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     }
 
 
-async def serve(services: Services, video_id: str) -> Response:
+async def serve(services: Services, video_id: str, http_range: str | None = None) -> Response:
     """The MP4 (Range supported), a redirect to its presigned copy, 202 with its status while not ready, 409 once failed."""
     (asset,) = await lookup(services, "video", [video_id])
     if not asset.ready:
@@ -142,19 +142,19 @@ async def serve(services: Services, video_id: str) -> Response:
     url = await served_from_s3(services, asset)
     if url:
         return RedirectResponse(url, status_code=307)
-    return media_file(services.storage.path(asset.storage_key or ""), "video/mp4")
+    return await stored_media(services.storage, asset.storage_key or "", "video/mp4", http_range)
 
 
-async def serve_poster(services: Services, video_id: str) -> Response:
+async def serve_poster(services: Services, video_id: str, http_range: str | None = None) -> Response:
     """The video's poster JPEG, or a redirect to its presigned copy; 404 when the video has none."""
     asset = await require_one(services, "video", video_id)
-    if not asset.info.get("poster_key") or not services.storage.exists(poster_key(asset.id)):
+    if not asset.info.get("poster_key") or not await services.storage.has(poster_key(asset.id)):
         raise NotFound(f"The video {asset.id} has no poster.")
     if services.settings.mv_serve_from_s3 and asset.info.get("poster_s3_key"):
         url = await services.storage.presigned_url(asset.info["poster_s3_key"])
         if url:
             return RedirectResponse(url, status_code=307)
-    return media_file(services.storage.path(poster_key(asset.id)), "image/jpeg")
+    return await stored_media(services.storage, poster_key(asset.id), "image/jpeg", http_range)
 
 
 def setup(services: Services) -> None:

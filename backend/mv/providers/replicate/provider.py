@@ -25,6 +25,7 @@ from mv.providers.replicate.files import Files
 from mv.providers.replicate.pacing import Clock
 from mv.providers.replicate.parsing import first_url, output_text, parse_scenes, public_inputs
 from mv.providers.replicate.predictions import Predictions, create_client
+from mv.webhooks.hub import WebhookHub
 
 log = get_logger(__name__)
 
@@ -42,6 +43,7 @@ class ReplicateProvider:
         storage: MediaStorage,
         unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
         clock: Clock | None = None,
+        webhooks: WebhookHub | None = None,
     ) -> None:
         token = settings.replicate_token
         if not token:
@@ -52,6 +54,8 @@ class ReplicateProvider:
         self.predictions = Predictions(
             self.api, self.client, Claims(unfinished_jobs), poll_interval=settings.replicate_poll_interval, clock=self.clock
         )
+        if webhooks is not None and settings.webhook_url:
+            self.predictions.use_webhooks(webhooks, settings.webhook_url, settings.replicate_webhook_poll_interval)
         self.files = Files(self.api, storage, token)
         self._paid_slots = asyncio.Semaphore(settings.mv_max_paid_jobs)
 
