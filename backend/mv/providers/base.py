@@ -73,14 +73,27 @@ class Scene:
 
 
 @dataclass(frozen=True)
+class MusicWindow:
+    """The song around one clip, every time in seconds from the clip's start (spans as `(start, end, text)`)."""
+
+    tempo: float
+    beats: tuple[float, ...] = ()
+    downbeats: tuple[float, ...] = ()
+    energy: tuple[float, ...] = ()
+    sections: tuple[tuple[float, float, str], ...] = ()
+    lyrics: tuple[tuple[float, float, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class ClipBrief:
-    """What one clip must show, with the media it is made from."""
+    """What one clip must show, with the media it is made from (`music`: the song's analysis around it, when known)."""
 
     prompt: str
     negative_prompt: str
     reference_image: Path | None
     audio_segment: Path | None
     seed: int | None = None
+    music: MusicWindow | None = None
 
 
 class Provider(Protocol):

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from mv.analysis.window import music_for_clip
 from mv.assets.service import lookup, require_one, served_from_s3
 from mv.assets.schemas import Asset
 from mv.audio.service import cut_segment
@@ -27,6 +28,8 @@ from mv.videos.schemas import GenerateVideoRequest
 log = get_logger(__name__)
 
 KIND = "generate_video"
+# How long an offline draft waits for its song's analysis (beats, sections, lyrics) before rendering without it.
+DRAFT_ANALYSIS_WAIT = 30.0
 
 
 async def video_url(services: Services, asset: Asset) -> str:
@@ -79,12 +82,16 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
                 image = await require_one(services, "image", str(body.character_reference_id))
                 reference = services.storage.path(image.storage_key or "")
             segment = None
+            music = None
             window: dict[str, float] | None = None
             if body.audio_id is not None:
                 start_at = body.start_time or 0.0
                 end_at = body.end_time if body.end_time is not None else start_at + params.duration
                 segment = await cut_segment(services, str(body.audio_id), start_at, end_at, workdir)
                 window = {"start_time": start_at, "end_time": end_at}
+                if provider.name == "local":
+                    await ctx.progress(0.05, "Listening to the song")
+                    music = await music_for_clip(services, str(body.audio_id), start_at, float(params.duration), wait=DRAFT_ANALYSIS_WAIT)
             await ctx.progress(0.1, "Rendering the clip")
             brief = ClipBrief(
                 prompt=body.prompt,
@@ -92,6 +99,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
                 reference_image=reference,
                 audio_segment=segment,
                 seed=body.seed,
+                music=music,
             )
             produced, provenance = await provider.clip(ctx, brief, params, workdir)
             stored = await store_video(services, produced, video_id)
