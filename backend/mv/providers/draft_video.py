@@ -109,7 +109,7 @@ def clip_graph(
         for a, b, text in lyric_spans(music, seconds)
     ]
     layers.append(f"[{picture}]eq=brightness='{pulse_expression(music, seconds)}':eval=frame," + ",".join(texts) + "[framed]")
-    layers.append(_canvas(SCENE_TEXT, seconds, [scene]) + "[scene]")
+    layers.append(_still(f"color=c=black@0:s={SCENE_TEXT.w}x{SCENE_TEXT.h}:r={FPS}:d=1,format=rgba,trim=end_frame=1,{scene}", round(seconds * FPS)) + "[scene]")
     layers.append(f"[framed][scene]overlay=x={SCENE_TEXT.x}:y={SCENE_TEXT.y}[titled]")
     last = "titled"
     if lyric_texts:
