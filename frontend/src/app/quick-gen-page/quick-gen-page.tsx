@@ -1,7 +1,9 @@
 "use client";
 
 import { Loader2 } from "lucide-react";
+import { SongTimeline } from "@/components/timeline/song-timeline";
 import { Badge } from "@/components/ui/badge";
+import { goToSceneCard, windowFields } from "@/lib/timeline";
 import { ConfigurationCard } from "./configuration-card";
 import { FinalVideoCard } from "./final-video-card";
 import { InputDataCard } from "./input-data-card";
@@ -43,7 +45,20 @@ export function QuickGenPage() {
         </Badge>
       </div>
       <ConfigurationCard flavor={flavor} flavorState={flavorState} flavorNote={flavorNote} onFlavor={chooseFlavor} />
-      <InputDataCard jobData={jobData} flavor={flavor} />
+      <InputDataCard
+        jobData={jobData}
+        flavor={flavor}
+        timeline={
+          jobData.audioId ? (
+            <SongTimeline
+              audioId={jobData.audioId}
+              duration={jobData.audioDuration}
+              scenes={state.scenes.map(windowFields)}
+              onSelectScene={(index) => goToSceneCard(state.scenes[index]?.id)}
+            />
+          ) : null
+        }
+      />
       <ScenesCard
         state={state}
         jobData={jobData}
