@@ -15,13 +15,14 @@ APT_INSTALL = $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-re
 PYTEST_WORKERS ?= 2
 export BACKEND_PORT FRONTEND_PORT
 
-.PHONY: run dev backend test test-backend deps test-deps system-deps test-system-deps python-deps python-test-deps \
+.PHONY: run dev backend worker test test-backend deps test-deps system-deps test-system-deps python-deps python-test-deps \
         screenshots openapi clean-data help
 
 help:
 	@echo "make run      install what is missing, start the API and the web app (production build)"
 	@echo "make dev      the same with the web app's dev server (hot reload)"
 	@echo "make backend  install what is missing, start only the API"
+	@echo "make worker   run queued jobs (needs MV_DATABASE_URL=postgresql://...; start one or more beside the API)"
 	@echo "make test     install what is missing, run every test"
 	@echo "make screenshots  refresh docs/screenshots/*.png from the browser tests"
 	@echo "make bench    run the benchmarks and write docs/benchmarks.md"
@@ -70,6 +71,9 @@ test-deps: deps python-test-deps test-system-deps
 backend: deps
 	@echo "Encore API: http://127.0.0.1:$(BACKEND_PORT) (docs at http://127.0.0.1:$(BACKEND_PORT)/docs)"
 	@cd backend && exec $(PY) -m mv
+
+worker: deps
+	@cd backend && exec $(PY) -m mv worker
 
 # Start the API and the web app side by side. On Ctrl-C the API stops by itself and the web app is sent
 # TERM (a background job ignores INT); one held open by a browser's event stream is stopped after a grace

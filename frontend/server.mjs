@@ -1,6 +1,7 @@
 /**
  * The web app's server: Next.js behind a thin Node layer that drops every forwarding header a client sends
- * and records the socket peer it saw, so the API proxy forwards only the real client address.
+ * and records the socket peer it saw, so the API proxy forwards only the real client address, and gives each
+ * browser a workspace cookie.
  * `node server.mjs [--dev] [-p PORT] [-H HOST]`.
  */
 import { randomBytes } from "node:crypto";
@@ -8,6 +9,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PEER_PROOF_ENV, trustedProxies, withClientAddress } from "./src/lib/server/clientAddress.mjs";
+import { withWorkspace } from "./src/lib/server/workspace.mjs";
 
 function option(flag, fallback) {
   const index = process.argv.indexOf(flag);
@@ -25,7 +27,7 @@ process.env.NODE_ENV ??= dev ? "development" : "production";
 const { default: next } = await import("next");
 const app = next({ dev, dir: path.dirname(fileURLToPath(import.meta.url)), hostname, port });
 await app.prepare();
-const server = createServer(withClientAddress(app.getRequestHandler(), { trusted, proof }));
+const server = createServer(withClientAddress(withWorkspace(app.getRequestHandler()), { trusted, proof }));
 server.headersTimeout = 10_000;
 server.listen(port, hostname, () => {
   console.log(`Encore web app ${dev ? "(development) " : ""}on http://${hostname}:${port}`);

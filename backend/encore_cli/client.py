@@ -132,6 +132,14 @@ class EncoreClient:
             raise ApiError(response.status_code, "NotEncore", f"The server at {self.base_url} did not answer like Encore.")
         return body
 
+    async def projects(self, *, limit: int, offset: int, workspace: str | None = None) -> dict[str, Any]:
+        """`GET /api/projects`: one page, newest first, of the workspace named (else the caller's own)."""
+        headers = {"X-Encore-Workspace": workspace} if workspace else None
+        response = await self._send("GET", "/api/projects", params={"limit": limit, "offset": offset}, headers=headers)
+        if response.status_code >= 400:
+            raise error_of(response)
+        return self._json(response)
+
     async def flavors(self) -> list[str]:
         """The config flavors the server offers."""
         return [str(f) for f in (await self.get_json("/api/mv/get_config_flavors")).get("flavors", [])]

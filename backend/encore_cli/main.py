@@ -12,6 +12,7 @@ import typer
 from encore_cli.batch_command import batch
 from encore_cli.errors import CliError, Exit, UsageProblem
 from encore_cli.make_command import make
+from encore_cli.projects_command import projects
 from encore_cli.output import Output
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.command("make")(make)
 app.command("batch")(batch)
+app.command("projects")(projects)
 
 
 def _version() -> str:

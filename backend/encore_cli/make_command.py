@@ -45,6 +45,7 @@ def make(
     flavor: Annotated[Optional[str], typer.Option("--flavor", help="Config flavor (models, prompts, parameters), e.g. mv1.")] = None,
     full: Annotated[bool, typer.Option("--full", help="Use the real models on Replicate (needs REPLICATE_API_TOKEN); default: offline drafts.")] = False,
     lipsync: Annotated[str, typer.Option("--lipsync", metavar="2,4", help="Scenes (numbered from 1) to lipsync to their part of the song.")] = "",
+    timing: Annotated[Optional[str], typer.Option("--timing", metavar="music|fixed", help="Cut scenes on the beat (music) or every 8 s (fixed); default: the flavor's.")] = None,
     server: Server = None,
     api_key: ApiKey = None,
     data_dir: DataDir = None,
@@ -53,7 +54,7 @@ def make(
 ) -> int:
     """Make a whole video: upload the song, plan scenes, draw the character, render a clip per scene, lipsync, stitch, download."""
     output = Output(json_output)
-    fields = {"song": song, "idea": idea, "character": character, "output": str(output_path), "flavor": flavor, "full": full, "lipsync": lipsync}
+    fields = {"song": song, "idea": idea, "character": character, "output": str(output_path), "flavor": flavor, "full": full, "lipsync": lipsync, "timing": timing}
     spec = build_spec({k: v for k, v in fields.items() if v is not None}, Path.cwd())
     session = Session(server, api_key, data_dir)
     made = asyncio.run(run_make(spec, session, output, verbose))

@@ -79,15 +79,18 @@ class VideoRun:
             plural = "scene" if scenes == 1 else "scenes"
             raise UsageProblem(f"Cannot lipsync scene {wrong[0]}: the video has {scenes} {plural}.")
 
-    async def plan_and_character(self, count: int) -> tuple[list[dict[str, Any]], str]:
-        """The scene plan and one character image, made side by side."""
+    async def plan_and_character(self, count: int, audio_id: str) -> tuple[list[dict[str, Any]], str]:
+        """The scene plan (placed in the song) and one character image, made side by side."""
         spec = self.spec
         self.steps.begin("plan", f"Planning {count} scenes")
         self.steps.begin("character", "Drawing the character")
         started = await asyncio.gather(
             self.client.start(
                 "/api/mv/create_scenes",
-                {"idea": spec.idea, "character_description": spec.character, "number_of_scenes": count, **spec.fields_for("create_scenes")},
+                {
+                    "idea": spec.idea, "character_description": spec.character, "number_of_scenes": count, "audio_id": audio_id,
+                    **spec.fields_for("create_scenes"),
+                },
             ),
             self.client.start(
                 "/api/mv/generate_character_reference",
@@ -177,8 +180,9 @@ async def make_video(client: EncoreClient, spec: VideoSpec, steps: Steps) -> Mad
     run = VideoRun(client, spec, steps)
     audio = await run.song()
     count = scene_count(float(audio["duration"]))
-    run.check_lipsync(count)
-    scenes, image_id = await run.plan_and_character(count)
+    if spec.scene_timing != "music":
+        run.check_lipsync(count)
+    scenes, image_id = await run.plan_and_character(count, str(audio["audio_id"]))
     run.check_lipsync(len(scenes))
     made = await run.clips(scenes, audio, image_id)
     await run.lipsync(made, audio)

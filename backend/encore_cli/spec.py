@@ -11,7 +11,7 @@ from encore_cli.errors import UsageProblem
 from encore_cli.timing import MAX_SCENES
 
 # Which optional fields each API operation receives from a spec; only those that are set are sent.
-# `aspect_ratio` and `scene_timing` have no option yet: they are set once the server takes them.
+# `aspect_ratio` has no option yet: it is set once the server takes it.
 REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
     "create_scenes": ("config_flavor", "provider", "scene_timing"),
     "generate_character_reference": ("config_flavor", "provider", "aspect_ratio"),
@@ -19,7 +19,8 @@ REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
     "lipsync": ("config_flavor", "provider"),
     "stitch_video": (),
 }
-LINE_FIELDS = ("song", "idea", "character", "flavor", "full", "lipsync", "output")
+LINE_FIELDS = ("song", "idea", "character", "flavor", "full", "lipsync", "output", "timing")
+TIMINGS = ("music", "fixed")
 TEXT_LIMIT = 2000
 
 
@@ -113,6 +114,9 @@ def build_spec(fields: Mapping[str, Any], base: Path, default_output: Path | Non
     flavor = fields.get("flavor")
     if flavor is not None and (not isinstance(flavor, str) or not flavor.strip()):
         raise UsageProblem("'flavor' must be a flavor name.")
+    timing = fields.get("timing")
+    if timing is not None and timing not in TIMINGS:
+        raise UsageProblem(f"'timing' is music (cuts on the beat) or fixed (one scene per 8 s), not {timing!r}.")
     return VideoSpec(
         song=song,
         idea=_text(fields, "idea"),
@@ -121,4 +125,5 @@ def build_spec(fields: Mapping[str, Any], base: Path, default_output: Path | Non
         flavor=flavor.strip() if flavor else None,
         full=full,
         lipsync=parse_scene_numbers(fields.get("lipsync")),
+        scene_timing=timing,
     )

@@ -1,8 +1,9 @@
-"""`python -m mv`: serve the API, on loopback unless an API key protects it."""
+"""`python -m mv`: serve the API, on loopback unless an API key protects it; `python -m mv worker`: run queued jobs."""
 
 from __future__ import annotations
 
 import ipaddress
+import sys
 
 import uvicorn
 
@@ -21,7 +22,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def main() -> None:
-    """Start uvicorn with the app factory."""
+    """Start uvicorn with the app factory; `python -m mv worker` runs queued jobs instead."""
+    if sys.argv[1:2] == ["worker"]:
+        from mv.jobs.worker import main as worker_main
+
+        worker_main()
+        return
     settings = get_settings()
     configure_logging(json=settings.mv_log_json, level=settings.mv_log_level)
     log = get_logger("mv.server")

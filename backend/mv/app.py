@@ -27,10 +27,13 @@ from mv.core.middleware import (
     UnhandledErrorMiddleware,
 )
 from mv.core.settings import Settings, get_settings
+from mv.core.workspace import WorkspaceMiddleware
 from mv.core.storage import MediaStorage, S3Mirror
 from mv.deps import Services
 from mv.domains import SETUP_HOOKS, routers
+from mv.jobs import handlers as job_handlers
 from mv.jobs.repository import JobRepository
+from mv.jobs.queue import QueuedJobRunner, WorkerTimes
 from mv.jobs.runner import JobRunner
 
 log = get_logger("mv.app")
@@ -88,13 +91,21 @@ def build_services(settings: Settings) -> Services:
         else None
     )
     jobs = JobRepository(store)
+    runner: JobRunner
+    if store.is_sqlite:
+        runner = JobRunner(jobs, settings.mv_job_concurrency)
+    else:
+        times = WorkerTimes(
+            stalled=settings.mv_worker_stalled_seconds, shutdown=settings.mv_worker_shutdown_seconds, poll=settings.mv_worker_poll_seconds
+        )
+        runner = QueuedJobRunner(jobs, settings.mv_job_concurrency, times)
     services = Services(
         settings=settings,
         store=store,
         assets=AssetRepository(store),
         jobs=jobs,
-        runner=JobRunner(jobs, settings.mv_job_concurrency),
-        storage=MediaStorage(settings.mv_media_root, s3),
+        runner=runner,
+        storage=MediaStorage(settings.mv_media_root, s3, settings.mv_media_backend),
         flavors=flavors,
     )
     services.extras["paid_rate_limiter"] = RateLimiter(settings.mv_rate_limit_per_minute)
@@ -119,14 +130,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "encore_started",
             provider=settings.default_provider,
             s3=settings.s3_enabled,
+            media_backend=settings.mv_media_backend,
             database=services.store.dialect,
+            jobs="in-process" if services.runner.executes_here else "workers",
             api_key=settings.api_key is not None,
         )
-        resumed = await services.runner.resume()
-        if resumed:
-            log.info("jobs_resumed", count=resumed)
-        for started in services.on_started:
-            await started()
+        await services.runner.start()
+        if services.runner.executes_here:
+            resumed = await services.runner.resume()
+            if resumed:
+                log.info("jobs_resumed", count=resumed)
+            for started in services.on_started:
+                await started()
         try:
             yield
         finally:
@@ -146,16 +161,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.openapi = lambda: _error_schema(app)  # type: ignore[method-assign]
     handlers.install(app)
+    job_handlers.install(app)
     for router in routers():
         app.include_router(router)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.mv_max_body_mb * 2**20)
+    app.add_middleware(WorkspaceMiddleware, secrets=_proxy_proofs(settings))
     if settings.api_key is not None:
         app.add_middleware(ApiKeyMiddleware, key=settings.api_key.get_secret_value())
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,
-        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Content-Type", "X-API-Key", "Range", "X-Request-ID"],
         expose_headers=["Content-Range", "Accept-Ranges", "X-Request-ID"],
     )

@@ -20,12 +20,15 @@ from mv.images import service as images_service
 from mv.jobs import router as jobs_router
 from mv.lipsync import router as lipsync_router
 from mv.lipsync import service as lipsync_service
+from mv.projects import router as projects_router
+from mv.projects import service as projects_service
 from mv.scenes import router as scenes_router
 from mv.scenes import service as scenes_service
 from mv.stitch import router as stitch_router
 from mv.stitch import service as stitch_service
 from mv.videos import router as videos_router
 from mv.videos import service as videos_service
+from mv.webhooks import router as webhooks_router
 
 ROUTER_MODULES: tuple[ModuleType, ...] = (
     health_router,
@@ -38,6 +41,8 @@ ROUTER_MODULES: tuple[ModuleType, ...] = (
     videos_router,
     lipsync_router,
     stitch_router,
+    projects_router,
+    webhooks_router,
 )
 
 SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (
@@ -49,6 +54,7 @@ SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (
     videos_service.setup,
     lipsync_service.setup,
     stitch_service.setup,
+    projects_service.setup,
 )
 
 

@@ -3,6 +3,7 @@ import { after, before, describe } from "node:test";
 import { startHarness, type Harness } from "./harness";
 import { shellSpecs } from "./specs/shell";
 import { fullPathSpecs } from "./specs/full-path";
+import { projectSpecs } from "./specs/projects";
 import { spendSpecs } from "./specs/spend";
 
 let harness: Harness | undefined;
@@ -20,5 +21,6 @@ describe("Encore in Chromium", { concurrency: false }, () => {
   });
   shellSpecs(getHarness);
   fullPathSpecs(getHarness);
+  projectSpecs(getHarness);
   spendSpecs(getHarness); // last: it uses up the loopback client's generation budget
 });

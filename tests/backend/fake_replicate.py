@@ -11,7 +11,8 @@ too (`fake.fetched`). It serves uploaded files (`POST /v1/files`) and output fil
 on the API's own origin under `/v1/files/` (the token is required, as on Replicate), or on a separate
 file host standing in for `replicate.delivery` (`on="delivery"`, which refuses any request that carries
 an `Authorization` header, like a signed-URL store). Time for predictions comes from `clock`, so tests
-can run a long prediction on a virtual clock. The routes themselves live in `fake_replicate_api`.
+can run a long prediction on a virtual clock. A create that names a `webhook` gets the finished prediction
+posted there, signed (`fake_replicate_webhooks`). The routes themselves live in `fake_replicate_api`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 import pytest
 
 from fake_replicate_api import FakeApi, Fault, ModelSpec, Recorded
+from fake_replicate_webhooks import WebhookSender
 
 __all__ = ["Fault", "FakeReplicate", "ModelSpec", "Recorded", "VirtualClock", "fake_replicate", "install_standard_models",
            "replicate_settings", "scene_plan_output"]
@@ -37,7 +39,7 @@ __all__ = ["Fault", "FakeReplicate", "ModelSpec", "Recorded", "VirtualClock", "f
 TOKEN = "r8_fake_test_token"
 
 
-class FakeReplicate(FakeApi):
+class FakeReplicate(WebhookSender, FakeApi):
     """The fake server; `base_url` goes into REPLICATE_BASE_URL."""
 
     def __init__(self, token: str = TOKEN, clock: Callable[[], float] = time.time) -> None:
@@ -51,6 +53,7 @@ class FakeReplicate(FakeApi):
         self.delivered: dict[str, tuple[bytes, str]] = {}
         self.redirects: dict[str, str] = {}
         self.fetched: list[tuple[str, int, int]] = []
+        self.webhooks_sent: list[tuple[str, int, dict[str, Any]]] = []
         self._faults: list[tuple[str, re.Pattern[str], Fault]] = []
         self._next_final: dict[str, list[tuple[str, str | None]]] = {}
         self._lock = threading.Lock()

@@ -97,6 +97,9 @@ class FakeApi:
     root: str
     base_url: str
 
+    def schedule_webhook(self, prediction_id: str, body: dict[str, Any], seconds: float) -> None:
+        """Post the finished prediction to the create's webhook (see `fake_replicate_webhooks`)."""
+
     def _deliver(self, method: str, path: str, headers: Any) -> tuple[int, Any, dict[str, str]]:
         """The stand-in file host: public signed URLs, so a request carrying credentials is refused."""
         if headers.get("Authorization"):
@@ -199,6 +202,7 @@ class FakeApi:
                 "created": created, "final": final, "error": error, "seconds": spec.seconds, "output": None,
             }
         record.model = model
+        self.schedule_webhook(prediction_id, body, spec.seconds)
         return 201, self._view(prediction_id), {}
 
     def _view(self, prediction_id: str) -> dict[str, Any] | None:

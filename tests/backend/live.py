@@ -23,12 +23,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(work: Path, log: Path | None = None, **env: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `python -m mv` with its data under `work` (output to `log`); return the process and its URL once /healthz answers."""
-    port = free_port()
+def _environment(work: Path, env: dict[str, str]) -> dict[str, str]:
     full = {
         **os.environ,
-        "BACKEND_PORT": str(port),
         "MV_DATA_DIR": str(work / "data"),
         "MV_MEDIA_ROOT": str(work / "media"),
         "MV_PROVIDER": "local",
@@ -38,6 +35,19 @@ def start_server(work: Path, log: Path | None = None, **env: str) -> tuple[subpr
     }
     if "REPLICATE_API_TOKEN" not in env:
         full.pop("REPLICATE_API_TOKEN", None)
+    return full
+
+
+def start_worker(work: Path, log: Path | None = None, **env: str) -> subprocess.Popen[bytes]:
+    """Start `python -m mv worker` (MV_DATABASE_URL must name PostgreSQL) with its data under `work`, output to `log`."""
+    sink = log.open("ab") if log is not None else subprocess.DEVNULL
+    return subprocess.Popen([sys.executable, "-m", "mv", "worker"], cwd=ROOT / "backend", env=_environment(work, env), stdout=sink, stderr=subprocess.STDOUT)
+
+
+def start_server(work: Path, log: Path | None = None, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `python -m mv` with its data under `work` (output to `log`); return the process and its URL once /healthz answers."""
+    port = free_port()
+    full = _environment(work, {"BACKEND_PORT": str(port), **env})
     sink = log.open("ab") if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen([sys.executable, "-m", "mv"], cwd=ROOT / "backend", env=full, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -9,6 +9,7 @@ from mv.analysis import service
 from mv.analysis.schemas import Lyrics, LyricsRequest, SongAnalysis
 from mv.core.errors import ErrorBody
 from mv.core.ids import IdPath
+from mv.core.limits import PAID_LIMIT
 from mv.deps import ServicesDep
 from mv.jobs.schemas import Job
 from mv.jobs.service import JOB_RESPONSES, accepted
@@ -34,7 +35,13 @@ async def get_analysis(audio_id: IdPath, services: ServicesDep, wait: float = Qu
     return _answer(result)  # type: ignore[return-value]
 
 
-@router.post("/analyse/{audio_id}", response_model=SongAnalysis, responses={**ERRORS, **JOB_RESPONSES}, summary="Analyse a song again")
+@router.post(
+    "/analyse/{audio_id}",
+    dependencies=[PAID_LIMIT],
+    response_model=SongAnalysis,
+    responses={**ERRORS, **JOB_RESPONSES, 429: {"model": ErrorBody}},
+    summary="Analyse a song again",
+)
 async def reanalyse(audio_id: IdPath, services: ServicesDep, wait: float = Query(0, ge=0, le=30, description=WAIT)) -> SongAnalysis | JSONResponse:
     """Start a fresh analysis of the song; its result when it finishes within `wait`, else 202."""
     job = await service.request_analysis(services, str(audio_id), force=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import Column, Double, Index, Row, Table, Text, func, select, text, update
+from sqlalchemy import Column, Double, Index, Row, Table, Text, delete, func, select, text, update
 
 from mv.assets.schemas import Asset, AssetKind, Status
 from mv.core.db import Json, Store, metadata
@@ -53,13 +53,14 @@ class AssetRepository:
         job_id: str | None = None,
         parent_id: str | None = None,
         storage_key: str | None = None,
+        s3_key: str | None = None,
         info: dict[str, Any] | None = None,
     ) -> Asset:
         """Create an asset row; inserting an existing id returns the stored row unchanged."""
         now = time.time()
         row = {
             "id": asset_id, "kind": kind, "status": status, "job_id": job_id, "parent_id": parent_id,
-            "storage_key": storage_key, "info": info or {}, "created_at": now, "updated_at": now,
+            "storage_key": storage_key, "s3_key": s3_key, "info": info or {}, "created_at": now, "updated_at": now,
         }
         async with self.store.transaction() as conn:
             await conn.execute(insert_or_ignore(conn, assets, "id").values(**row))
@@ -100,3 +101,19 @@ class AssetRepository:
             query = query.where(assets.c.kind == kind)
         async with self.store.read() as conn:
             return int((await conn.execute(query)).scalar_one())
+
+    async def many(self, asset_ids: list[str]) -> list[Asset]:
+        """The assets with these ids that exist."""
+        if not asset_ids:
+            return []
+        async with self.store.read() as conn:
+            rows = (await conn.execute(select(assets).where(assets.c.id.in_(asset_ids)))).all()
+        return [a for a in map(_to_asset, rows) if a is not None]
+
+    async def delete(self, asset_ids: list[str]) -> int:
+        """Remove these asset rows; how many there were."""
+        if not asset_ids:
+            return 0
+        async with self.store.transaction() as conn:
+            result = await conn.execute(delete(assets).where(assets.c.id.in_(asset_ids)))
+        return int(result.rowcount)

@@ -70,7 +70,7 @@ async def lookup(services: Services, kind: AssetKind, asset_ids: list[str]) -> l
     if unknown:
         raise _unknown(kind, unknown)
     assets = [await _settled(services, a) for a in found if a is not None]
-    missing = [a.id for a in assets if a.ready and not services.storage.exists(a.storage_key or "")]
+    missing = [a.id for a in assets if a.ready and not await services.storage.has(a.storage_key or "")]
     if missing:
         raise _unknown(kind, missing)
     failed = [a for a in assets if a.status in ENDED]

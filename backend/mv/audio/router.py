@@ -10,7 +10,7 @@ from mv.audio import download, service
 from mv.audio.schemas import AudioAsset, AudioInfo, DownloadRequest, TrimRequest, TrimResponse
 from mv.core.errors import ErrorBody
 from mv.core.ids import IdPath
-from mv.core.serving import media_file
+from mv.core.serving import stored_media
 from mv.deps import ServicesDep
 from mv.jobs.service import JOB_RESPONSES, WAIT_DESCRIPTION, answer
 
@@ -47,12 +47,12 @@ async def download_audio(body: DownloadRequest, services: ServicesDep, wait: flo
     response_class=Response,
     summary="Stream a song",
 )
-async def get_audio(audio_id: IdPath, services: ServicesDep) -> Response:
+async def get_audio(audio_id: IdPath, services: ServicesDep, request: Request) -> Response:
     """The mp3 with HTTP Range support, or a redirect to its presigned S3 copy."""
-    path, redirect = await service.serving_target(services, str(audio_id))
+    key, redirect = await service.serving_target(services, str(audio_id))
     if redirect:
         return RedirectResponse(redirect, status_code=307)
-    return media_file(path, "audio/mpeg")
+    return await stored_media(services.storage, key, "audio/mpeg", request.headers.get("range"))
 
 
 @router.get("/info/{audio_id}", response_model=AudioInfo, responses=ERRORS, summary="Describe a song")

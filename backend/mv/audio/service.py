@@ -58,7 +58,7 @@ def title_from_filename(filename: str | None) -> str | None:
 async def audio_path(services: Services, audio_id: str) -> Path:
     """The local file of a ready audio asset: 404 unknown, 409 unfinished or failed."""
     asset = await require_one(services, "audio", audio_id)
-    return services.storage.path(asset.storage_key)  # type: ignore[arg-type]
+    return await services.storage.fetch(asset.storage_key)  # type: ignore[arg-type]
 
 
 def _check_start(start: float, duration: float) -> None:
@@ -78,7 +78,7 @@ async def cut_segment(services: Services, audio_id: str, start: float, end: floa
     if end is not None and (not math.isfinite(end) or end <= start):
         raise BadRequest("The segment must end after it starts.")
     target = Path(workdir) / f"segment-{new_id()}.{fmt}"
-    source = services.storage.path(asset.storage_key)  # type: ignore[arg-type]
+    source = await services.storage.fetch(asset.storage_key)  # type: ignore[arg-type]
     pad_to = (end - start) if end is not None and end > duration else None
     length = None if end is None else min(end, duration) - start
     await render_segment(source, target, start=start, length=length, fmt=fmt, pad_to=pad_to)
@@ -158,13 +158,12 @@ async def store_audio(
         "start_offset": 0,
         "root_id": audio_id,
     }
-    asset = await services.assets.insert(asset_id=audio_id, kind="audio", status="succeeded", job_id=job_id, storage_key=key, info=document)
-    await services.audio_stored(asset.id)
     s3_key = await services.storage.mirror(key)
-    cloud_url = None
-    if s3_key:
-        asset = await services.assets.update(audio_id, s3_key=s3_key) or asset
-        cloud_url = await services.storage.presigned_url(s3_key)
+    asset = await services.assets.insert(
+        asset_id=audio_id, kind="audio", status="succeeded", job_id=job_id, storage_key=key, s3_key=s3_key, info=document
+    )
+    await services.audio_stored(asset.id)
+    cloud_url = await services.storage.presigned_url(s3_key)
     log.info("audio_stored", audio_id=audio_id, source=info.get("source"), duration=document["duration"], s3=bool(s3_key))
     return asset, cloud_url
 
@@ -194,7 +193,7 @@ async def audio_info(services: Services, audio_id: str) -> AudioInfo:
     info = asset.info
     peaks = info.get("peaks")
     if not isinstance(peaks, list):
-        peaks = await waveform_peaks(services.storage.path(asset.storage_key), float(info.get("duration") or 0))  # type: ignore[arg-type]
+        peaks = await waveform_peaks(await services.storage.fetch(asset.storage_key), float(info.get("duration") or 0))  # type: ignore[arg-type]
         await services.assets.update(asset.id, info_patch={"peaks": peaks})
     return AudioInfo(
         audio_id=asset.id,
@@ -218,7 +217,7 @@ async def trim(services: Services, audio_id: str, start_at: int) -> TrimResponse
     if start_at >= duration:
         raise BadRequest(f"start_at ({start_at} s) must be less than the track's length, which is {duration:.2f} s.")
     new = new_id()
-    source = services.storage.path(original.storage_key)  # type: ignore[arg-type]
+    source = await services.storage.fetch(original.storage_key)  # type: ignore[arg-type]
     with services.storage.workspace() as workdir:
         produced = workdir / "trimmed.mp3"
         method = await fasttrim.trim_mp3(source, produced, float(start_at))
@@ -235,12 +234,13 @@ async def trim(services: Services, audio_id: str, start_at: int) -> TrimResponse
         "root_id": original.info.get("root_id") or original.id,
         "trim_method": method,
     }
-    asset = await services.assets.insert(asset_id=new, kind="audio", status="succeeded", parent_id=original.id, storage_key=key, info=info)
+    s3_key = await services.storage.mirror(key)
+    asset = await services.assets.insert(
+        asset_id=new, kind="audio", status="succeeded", parent_id=original.id, storage_key=key, s3_key=s3_key, info=info
+    )
     await services.audio_stored(asset.id)
     metadata: dict[str, Any] = {"start_offset": info["start_offset"], "root_id": info["root_id"], "title": info["title"]}
-    s3_key = await services.storage.mirror(key)
     if s3_key:
-        await services.assets.update(new, s3_key=s3_key)
         cloud_url = await services.storage.presigned_url(s3_key)
         if cloud_url:
             metadata["cloud_url"] = cloud_url
@@ -256,7 +256,7 @@ async def trim(services: Services, audio_id: str, start_at: int) -> TrimResponse
     )
 
 
-async def serving_target(services: Services, audio_id: str) -> tuple[Path, str | None]:
-    """The local file to stream, and a presigned URL when S3 serving is on and a copy exists."""
+async def serving_target(services: Services, audio_id: str) -> tuple[str, str | None]:
+    """The media key to stream, and a presigned URL when S3 serving is on and a copy exists."""
     asset = await require_one(services, "audio", audio_id)
-    return services.storage.path(asset.storage_key), await served_from_s3(services, asset)  # type: ignore[arg-type]
+    return asset.storage_key or "", await served_from_s3(services, asset)

@@ -11,7 +11,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mv.core.errors import STATUS_NAMES, EncoreError, default_detail
 from mv.core.logging import get_logger
-from mv.jobs.service import ExistingJob, answer
 
 log = get_logger("mv.errors")
 
@@ -38,10 +37,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(EncoreError)
     async def encore_error(_: Request, exc: EncoreError) -> JSONResponse:
         return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers)
-
-    @app.exception_handler(ExistingJob)
-    async def existing_job(request: Request, exc: ExistingJob) -> JSONResponse:
-        return await answer(request.app.state.services.runner, exc.job, exc.wait)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -97,9 +97,9 @@ class UnhandledErrorMiddleware:
 
 
 class ApiKeyMiddleware:
-    """When a key is configured, every route but `/healthz` needs `X-API-Key` (compared in constant time), docs included."""
+    """When a key is configured, every route but `/healthz` and the signed webhook needs `X-API-Key` (constant time), docs included."""
 
-    OPEN_PATHS = frozenset({"/healthz"})
+    OPEN_PATHS = frozenset({"/healthz", "/api/webhooks/replicate"})
 
     def __init__(self, app: ASGIApp, key: str) -> None:
         self.app = app

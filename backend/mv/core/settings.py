@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mv.core.db.url import default_url, engine_url
@@ -38,12 +38,16 @@ class Settings(BaseSettings):
     mv_data_dir: Path = PACKAGE_DIR / "data"
     mv_database_url: SecretStr | None = None
     mv_media_root: Path = PACKAGE_DIR / "outputs"
+    mv_media_backend: Literal["local", "s3"] = "local"
     mv_configs_dir: Path = PACKAGE_DIR / "configs"
     mv_provider: Literal["auto", "replicate", "local"] = "auto"
     replicate_api_token: SecretStr | None = None
     replicate_base_url: str = "https://api.replicate.com/v1"
     replicate_poll_interval: float = Field(0.5, gt=0, le=60)
     replicate_timeout: float = Field(30.0, gt=0, le=600)
+    replicate_webhook_secret: SecretStr | None = None
+    replicate_webhook_poll_interval: float = Field(30.0, gt=0, le=600)
+    mv_public_url: str | None = None
     mv_debug_mode: bool = False
     mv_log_json: bool = False
     mv_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -63,6 +67,9 @@ class Settings(BaseSettings):
     mv_download_hosts: str = ""
     mv_download_allow_private: bool = False
     mv_job_concurrency: int = Field(32, ge=1, le=256)
+    mv_worker_stalled_seconds: float = Field(30.0, ge=1, le=3600)
+    mv_worker_shutdown_seconds: float = Field(30.0, ge=0, le=3600)
+    mv_worker_poll_seconds: float = Field(5.0, gt=0, le=300)
     mv_ffmpeg_concurrency: int = Field(2, ge=1, le=64)
     mv_ffmpeg_timeout: float = Field(300.0, gt=0)
     mv_analysis_workers: int = Field(1, ge=1, le=16)
@@ -94,6 +101,33 @@ class Settings(BaseSettings):
         if value is not None:
             engine_url(value.get_secret_value())
         return value
+
+    @field_validator("mv_public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str | None) -> str | None:
+        """An absolute http(s) URL without a trailing slash."""
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")) or " " in value:
+            raise ValueError("must be an absolute http(s) URL such as https://encore.example.com")
+        return value.rstrip("/")
+
+    @field_validator("replicate_webhook_secret")
+    @classmethod
+    def _webhook_secret_is_whsec(cls, value: SecretStr | None) -> SecretStr | None:
+        """A `whsec_` secret whose rest is base64 (the message never echoes it)."""
+        if value is not None:
+            from mv.webhooks.signature import secret_bytes
+
+            secret_bytes(value.get_secret_value())
+        return value
+
+    @model_validator(mode="after")
+    def _s3_backend_needs_a_bucket(self) -> Settings:
+        """`MV_MEDIA_BACKEND=s3` keeps every artefact in the bucket, so one must be named."""
+        if self.mv_media_backend == "s3" and not self.storage_bucket:
+            raise ValueError("MV_MEDIA_BACKEND=s3 needs STORAGE_BUCKET (and S3_ENDPOINT_URL for a non-AWS store)")
+        return self
 
     @field_validator("mv_trusted_proxies")
     @classmethod
@@ -148,6 +182,13 @@ class Settings(BaseSettings):
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
+    def webhook_url(self) -> str | None:
+        """Where Replicate posts prediction webhooks, when a public URL and a signing secret are both set."""
+        if self.mv_public_url and self.replicate_webhook_secret is not None:
+            return f"{self.mv_public_url}/api/webhooks/replicate"
+        return None
+
+    @property
     def s3_enabled(self) -> bool:
         """Whether artefacts are mirrored to S3."""
         return bool(self.storage_bucket)
@@ -159,7 +200,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = [
-            f"  {'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            f"  {'.'.join(str(p) for p in err['loc']).upper() or 'SETTINGS'}: {err['msg']}"
+            for err in exc.errors()
         ]
         raise SettingsError("Encore cannot start, invalid settings:\n" + "\n".join(lines)) from None
 

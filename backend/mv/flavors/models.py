@@ -164,3 +164,16 @@ def shortest_duration_covering(ref: str, seconds: float) -> int | None:
     """The shortest duration the model allows that lasts at least `seconds` (None: unknown model or none long enough)."""
     allowed = durations(ref)
     return next((d for d in allowed if d >= seconds), None) if allowed else None
+
+
+def clip_duration(ref: str, window_seconds: float | None, configured: int, *, reference_images: bool = False) -> int:
+    """The duration to ask the video model for: the shortest legal one covering the window (`configured` when unknown).
+
+    A model that takes `reference_images` only at one duration gets that duration when they are sent.
+    """
+    known = limits(ref)
+    if window_seconds is None or known is None:
+        return configured
+    if reference_images and known.reference_images_with is not None:
+        return known.reference_images_with[1]
+    return shortest_duration_covering(ref, window_seconds - 1e-6) or configured

@@ -91,7 +91,7 @@ class ModelChoice(FlavorFile):
 
 SCENE_FIELDS = frozenset(
     {"idea", "character_description", "character_characteristics", "number_of_scenes", "video_type",
-     "video_characteristics", "camera_angle", "scene_duration"}
+     "video_characteristics", "camera_angle", "scene_duration", "music_plan"}
 )
 
 
@@ -105,6 +105,9 @@ class Parameters(FlavorFile):
     camera_angle: str
     number_of_scenes: int = Field(..., ge=1, le=24)
     scene_duration: float = Field(8.0, gt=0, le=20)
+    scene_timing: Literal["fixed", "music"] = Field(
+        "fixed", description="`fixed`: scene i covers i × scene_duration; `music`: cuts on beats, 2-8 s windows covering the song.",
+    )
     scene_model: ModelChoice
     scene_price_per_run: float = Field(0.0, ge=0)
 

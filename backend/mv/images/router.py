@@ -62,6 +62,6 @@ async def upload_character_reference(request: Request, services: ServicesDep) ->
     responses={200: {"content": {"image/png": {}}}, 307: {"description": "Redirect to a presigned copy"}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
     summary="Get a character reference image",
 )
-async def get_character_reference(image_id: IdPath, services: ServicesDep) -> Response:
+async def get_character_reference(image_id: IdPath, services: ServicesDep, request: Request) -> Response:
     """The PNG."""
-    return await service.serve(services, str(image_id))
+    return await service.serve(services, str(image_id), request.headers.get("range"))

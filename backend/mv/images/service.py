@@ -16,7 +16,7 @@ from mv.assets.schemas import Asset
 from mv.core import ffmpeg
 from mv.core.errors import EncoreError, UnsupportedMediaType
 from mv.core.ids import new_id
-from mv.core.serving import media_file
+from mv.core.serving import stored_media
 from mv.core.logging import get_logger
 from mv.deps import Services
 from mv.flavors.schemas import ImageParams, ImagePrompts
@@ -153,13 +153,13 @@ async def upload(services: Services, content_type: str | None, content_length: s
     }
 
 
-async def serve(services: Services, image_id: str) -> Response:
+async def serve(services: Services, image_id: str, http_range: str | None = None) -> Response:
     """The PNG, or a redirect to its presigned copy when serving from S3."""
     asset = await require_one(services, "image", image_id)
     url = await served_from_s3(services, asset)
     if url:
         return RedirectResponse(url, status_code=307)
-    return media_file(services.storage.path(asset.storage_key or ""), "image/png")
+    return await stored_media(services.storage, asset.storage_key or "", "image/png", http_range)
 
 
 def setup(services: Services) -> None:

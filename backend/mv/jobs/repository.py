@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Double, Index, Integer, Row, Table, Text, func, insert, select, text, update
 
 from mv.core.db import Json, Store, metadata
+from mv.core.workspace import DEFAULT_WORKSPACE, current_workspace
 from mv.jobs.schemas import Job
 
 jobs = Table(
@@ -27,11 +28,12 @@ jobs = Table(
     Column("updated_at", Double, nullable=False),
     Column("idempotency_key", Text),
     Column("request_hash", Text),
+    Column("workspace_id", Text, nullable=False, server_default=text(f"'{DEFAULT_WORKSPACE}'")),
     Index("jobs_status", "status"),
     Index("jobs_idempotency_key", "idempotency_key", unique=True),
 )
 
-_UPDATABLE = frozenset(jobs.c.keys()) - {"id", "created_at", "updated_at"}
+_UPDATABLE = frozenset(jobs.c.keys()) - {"id", "created_at", "updated_at", "workspace_id"}
 
 
 def _to_job(row: Row[Any] | None) -> Job | None:
@@ -52,21 +54,25 @@ class JobRepository:
     async def insert(
         self, job_id: str, kind: str, request: dict[str, Any], idempotency: tuple[str, str] | None = None
     ) -> Job:
-        """Create a queued job."""
+        """Create a queued job in the current workspace."""
         now = time.time()
         key, digest = idempotency or (None, None)
         row = {
             "id": job_id, "kind": kind, "status": "queued", "request": request, "state": {},
             "created_at": now, "updated_at": now, "idempotency_key": key, "request_hash": digest,
+            "workspace_id": current_workspace(),
         }
         async with self.store.transaction() as conn:
             stored = (await conn.execute(insert(jobs).values(**row).returning(jobs))).first()
         return _to_job(stored)  # type: ignore[return-value]
 
-    async def get(self, job_id: str) -> Job | None:
-        """The job with this id, if any."""
+    async def get(self, job_id: str, *, workspace: str | None = None) -> Job | None:
+        """The job with this id (only if it belongs to `workspace`, when given), if any."""
+        query = select(jobs).where(jobs.c.id == job_id)
+        if workspace is not None:
+            query = query.where(jobs.c.workspace_id == workspace)
         async with self.store.read() as conn:
-            return _to_job((await conn.execute(select(jobs).where(jobs.c.id == job_id))).first())
+            return _to_job((await conn.execute(query)).first())
 
     async def update(self, job_id: str, *, state_patch: dict[str, Any] | None = None, **fields: Any) -> Job:
         """Set columns and merge `state_patch` into the job's state (the row is locked while it merges)."""

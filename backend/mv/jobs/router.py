@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from mv.core.errors import BadRequest, ErrorBody, NotFound
 from mv.core.ids import IdPath, parse_id
+from mv.core.workspace import current_workspace
 from mv.deps import ServicesDep
 from mv.jobs.schemas import JobView
 
@@ -54,11 +55,12 @@ async def job_events(
 ) -> StreamingResponse:
     """Send each change of the followed jobs as `event: job`."""
     wanted = followed_ids(ids)
+    workspace = current_workspace()
 
     async def stream() -> AsyncIterator[str]:
         async with services.runner.subscribe() as queue:
             for job_id in wanted:
-                job = await services.jobs.get(job_id)
+                job = await services.jobs.get(job_id, workspace=workspace)
                 if job is not None:
                     yield f"event: job\ndata: {json.dumps(job.view().model_dump())}\n\n"
             while not await request.is_disconnected():
@@ -67,7 +69,7 @@ async def job_events(
                 except asyncio.TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                if job.id in wanted:
+                if job.id in wanted and job.workspace_id == workspace:
                     yield f"event: job\ndata: {json.dumps(job.view().model_dump())}\n\n"
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
@@ -76,7 +78,7 @@ async def job_events(
 @router.get("/{job_id}", response_model=JobView, summary="Get a job's status, progress and result")
 async def get_job(job_id: IdPath, services: ServicesDep) -> JobView:
     """The job's status, progress, result and error."""
-    job = await services.jobs.get(str(job_id))
+    job = await services.jobs.get(str(job_id), workspace=current_workspace())
     if job is None:
         raise NotFound("No job has that id.")
     return job.view()

@@ -11,8 +11,10 @@ from typing import Any
 import structlog
 
 from mv.core.errors import EncoreError, InternalError, known_error
+from mv.core.db.errors import database_unavailable
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
+from mv.core.workspace import use_workspace
 from mv.jobs.repository import JobRepository
 from mv.jobs.schemas import Job
 
@@ -58,7 +60,10 @@ request_idempotency: contextvars.ContextVar[tuple[str, str] | None] = contextvar
 
 
 class JobRunner:
-    """Runs registered handlers for jobs with bounded concurrency."""
+    """Runs registered handlers for jobs with bounded concurrency, in this process (the embedded shape)."""
+
+    executes_here = True
+    """Whether jobs submitted here run in this process (False: workers run them)."""
 
     def __init__(self, repo: JobRepository, concurrency: int = 8) -> None:
         self.repo = repo
@@ -68,6 +73,9 @@ class JobRunner:
         self._finished: dict[str, asyncio.Event] = {}
         self._listeners: set[asyncio.Queue[Job]] = set()
         self._closing = False
+
+    async def start(self) -> None:
+        """Begin serving: nothing to start in process."""
 
     def register(self, kind: str, handler: Handler) -> None:
         """Attach the handler for one kind of job."""
@@ -102,39 +110,53 @@ class JobRunner:
 
     async def _execute(self, job_id: str) -> None:
         async with self._semaphore:
-            job = await self.repo.get(job_id)
-            if job is None or job.finished:
-                self._finished[job_id].set()
-                return
-            structlog.contextvars.bind_contextvars(job_id=job_id)
-            handler = self._handlers.get(job.kind)
-            job = await self.repo.update(job_id, status="running", attempts=job.attempts + 1)
-            self.notify(job)
             try:
-                if handler is None:
-                    raise InternalError(f"Encore cannot run jobs of kind {job.kind}.")
-                result = await handler(JobContext(self, job))
-            except asyncio.CancelledError:
-                log.info("job_interrupted", kind=job.kind)
-                raise
-            except EncoreError as exc:
-                log.warning("job_failed", kind=job.kind, error=exc.name, detail=exc.detail)
-                job = await self.repo.update(job_id, status="failed", error=exc.body(), message=exc.detail)
-            except Exception as exc:
-                known = known_error(exc)
-                if known is None:
-                    log.exception("job_crashed", kind=job.kind)
-                    known = InternalError("The operation failed unexpectedly.")
-                else:
-                    log.warning("job_failed", kind=job.kind, error=known.name, detail=known.detail)
-                job = await self.repo.update(job_id, status="failed", error=known.body(), message=known.detail)
-            else:
-                job = await self.repo.update(job_id, status="succeeded", progress=1.0, result=result, message=None)
-                log.info("job_succeeded", kind=job.kind)
+                await self.execute(job_id)
             finally:
-                structlog.contextvars.unbind_contextvars("job_id")
-            self.notify(job)
-            self._finished[job_id].set()
+                self._finished[job_id].set()
+
+    async def execute(self, job_id: str) -> Job | None:
+        """Run one job's handler and record its outcome; a finished or unknown job is left as it is.
+
+        A lost database connection is not the job's failure: it propagates, the row stays unfinished,
+        and whoever runs the job runs it again (the handler's checkpoints make that safe).
+        """
+        job = await self.repo.get(job_id)
+        if job is None or job.finished:
+            return job
+        structlog.contextvars.bind_contextvars(job_id=job_id)
+        use_workspace(job.workspace_id)
+        handler = self._handlers.get(job.kind)
+        job = await self.repo.update(job_id, status="running", attempts=job.attempts + 1)
+        self.notify(job)
+        try:
+            if handler is None:
+                raise InternalError(f"Encore cannot run jobs of kind {job.kind}.")
+            result = await handler(JobContext(self, job))
+        except asyncio.CancelledError:
+            log.info("job_interrupted", kind=job.kind)
+            raise
+        except EncoreError as exc:
+            log.warning("job_failed", kind=job.kind, error=exc.name, detail=exc.detail)
+            job = await self.repo.update(job_id, status="failed", error=exc.body(), message=exc.detail)
+        except Exception as exc:
+            if database_unavailable(exc):
+                log.warning("job_interrupted", kind=job.kind, reason="database unavailable")
+                raise
+            known = known_error(exc)
+            if known is None:
+                log.exception("job_crashed", kind=job.kind)
+                known = InternalError("The operation failed unexpectedly.")
+            else:
+                log.warning("job_failed", kind=job.kind, error=known.name, detail=known.detail)
+            job = await self.repo.update(job_id, status="failed", error=known.body(), message=known.detail)
+        else:
+            job = await self.repo.update(job_id, status="succeeded", progress=1.0, result=result, message=None)
+            log.info("job_succeeded", kind=job.kind)
+        finally:
+            structlog.contextvars.unbind_contextvars("job_id")
+        self.notify(job)
+        return job
 
     async def wait(self, job_id: str, timeout: float) -> Job | None:
         """Wait up to `timeout` seconds for a job to finish; return its latest row."""

@@ -25,6 +25,7 @@ class Job(BaseModel):
     attempts: int = 0
     idempotency_key: str | None = None
     request_hash: str | None = None
+    workspace_id: str = "default"
     created_at: float
     updated_at: float
 
@@ -35,7 +36,7 @@ class Job(BaseModel):
 
     def view(self) -> JobView:
         """The public shape."""
-        return JobView(**self.model_dump(exclude={"request", "state", "attempts", "idempotency_key", "request_hash"}))
+        return JobView(**self.model_dump(exclude={"request", "state", "attempts", "idempotency_key", "request_hash", "workspace_id"}))
 
 
 class JobError(BaseModel):

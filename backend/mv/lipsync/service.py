@@ -80,7 +80,7 @@ async def start(services: Services, body: LipsyncRequest) -> Job:
 async def _source_video(services: Services, request: dict[str, Any], workdir: Path) -> Path:
     if request.get("video_id"):
         asset = await require_one(services, "video", request["video_id"])
-        return services.storage.path(asset.storage_key or "")
+        return await services.storage.fetch(asset.storage_key or "")
     limit = services.settings.mv_max_upload_mb * 2**20
     allowed = services.settings.download_hosts
     path = await fetch.fetch(request["video_url"], workdir / "source_video.mp4", operator_hosts=allowed, max_bytes=limit, what="video_url",

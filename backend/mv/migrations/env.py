@@ -9,8 +9,9 @@ from sqlalchemy.engine import Connection
 
 import mv.assets.repository  # noqa: F401  (registers the assets table)
 import mv.jobs.repository  # noqa: F401  (registers the jobs table)
+import mv.webhooks.repository  # noqa: F401  (registers the webhook deliveries table)
 from mv.core.db import Store, metadata
-from mv.core.db.migrate import LOCK
+from mv.core.db.migrate import LOCK, include_object
 
 
 def run(connection: Connection) -> None:
@@ -20,6 +21,7 @@ def run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -9,7 +9,16 @@ if TYPE_CHECKING:
 
 
 def setup(services: Services) -> None:
-    """Attach the provider registry as `services.providers`."""
+    """Attach the provider registry as `services.providers`, and the webhook hub when webhooks are on."""
     from mv.providers.registry import ProviderRegistry
+    from mv.webhooks.hub import WebhookHub
+    from mv.webhooks.repository import WebhookRepository
+    from mv.webhooks.signature import secret_bytes
 
-    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished)
+    settings = services.settings
+    hub = None
+    if settings.replicate_webhook_secret is not None:
+        hub = WebhookHub(WebhookRepository(services.store))
+        services.extras["webhook_hub"] = hub
+        services.extras["webhook_key"] = secret_bytes(settings.replicate_webhook_secret.get_secret_value())
+    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished, webhooks=hub)

@@ -8,6 +8,7 @@ from typing import Any, Literal, Protocol
 
 from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, VideoParams
 from mv.jobs.runner import JobContext
+from mv.scenes.music import SceneMusic, prompt_text
 
 ProviderName = Literal["local", "replicate"]
 
@@ -49,6 +50,8 @@ class SceneBrief:
     video_characteristics: str
     camera_angle: str
     scene_duration: float
+    music: tuple[SceneMusic, ...] = ()
+    tempo: float | None = None
 
     def fields(self) -> dict[str, Any]:
         """Template values."""
@@ -61,7 +64,16 @@ class SceneBrief:
             "video_characteristics": self.video_characteristics,
             "camera_angle": self.camera_angle,
             "scene_duration": f"{self.scene_duration:g}",
+            "music_plan": prompt_text(self.tempo, self.music),
         }
+
+    def prompt(self, template: str, **extra: Any) -> str:
+        """A filled prompt template; the musical context is appended when the template does not place it."""
+        values = self.fields()
+        text = template.format(**values, **extra)
+        if values["music_plan"] and "{music_plan}" not in template:
+            text = f"{text.rstrip()}\n\n{values['music_plan']}\n"
+        return text
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,8 @@ class ClipBrief:
     reference_image: Path | None
     audio_segment: Path | None
     seed: int | None = None
+    duration: int | None = None
+    """Seconds to ask the model for (None: the flavor's `duration`)."""
     music: MusicWindow | None = None
 
 

@@ -13,6 +13,7 @@ from mv.jobs.runner import JobContext
 from mv.providers import draft_text, draft_video
 from mv.providers.draft_layout import FPS, HEIGHT, WIDTH
 from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneBrief
+from mv.scenes.music import draft_sentence
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -71,14 +72,15 @@ class LocalProvider:
         values = brief.fields()
         negative = prompts.draft_negative.format(**values)
         shots = prompts.draft_shots
+        music = [draft_sentence(m) for m in brief.music] or [""] * brief.number_of_scenes
         scenes = [
-            Scene(description=draft_text.fill(shots[i % len(shots)], values), negative_description=negative)
+            Scene(description=" ".join(filter(None, (draft_text.fill(shots[i % len(shots)], values), music[i]))), negative_description=negative)
             for i in range(brief.number_of_scenes)
         ]
         provenance = Provenance(
             provider="local",
             model=SCENE_MODEL,
-            inputs={"number_of_scenes": brief.number_of_scenes, "draft_shots": len(shots)},
+            inputs={"number_of_scenes": brief.number_of_scenes, "draft_shots": len(shots), "music": bool(brief.music)},
             seconds=time.monotonic() - started,
             draft=True,
         )
@@ -126,7 +128,7 @@ class LocalProvider:
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
         """A 720p H.264 visualizer draft: panned character, beat pulse, section colour, spectrum, lyrics and a lower third."""
         started = time.monotonic()
-        seconds = float(params.duration)
+        seconds = float(brief.duration or params.duration)
         out = workdir / "clip.mp4"
         raw = _digest("clip", brief.prompt, brief.seed)
         if brief.reference_image is not None:
@@ -157,7 +159,7 @@ class LocalProvider:
             inputs={
                 "prompt": brief.prompt,
                 "negative_prompt": brief.negative_prompt,
-                "duration": params.duration,
+                "duration": brief.duration or params.duration,
                 "resolution": f"{WIDTH}x{HEIGHT}",
                 "character_reference": brief.reference_image is not None,
                 "audio_segment": brief.audio_segment is not None,

@@ -12,6 +12,7 @@ from mv.jobs.schemas import Job
 from mv.providers.base import Provider, ProviderName
 from mv.providers.local import LocalProvider
 from mv.providers.replicate import ReplicateProvider
+from mv.webhooks.hub import WebhookHub
 
 NO_TOKEN = (
     "The replicate provider needs REPLICATE_API_TOKEN to be set on the server; "
@@ -23,9 +24,14 @@ class ProviderRegistry:
     """Builds each provider once and hands out the one a request asks for."""
 
     def __init__(
-        self, settings: Settings, storage: MediaStorage, unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None
+        self,
+        settings: Settings,
+        storage: MediaStorage,
+        unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
+        webhooks: WebhookHub | None = None,
     ) -> None:
         self.settings = settings
+        self.webhooks = webhooks
         self.storage = storage
         self.unfinished_jobs = unfinished_jobs
         self.local = LocalProvider()
@@ -56,7 +62,7 @@ class ProviderRegistry:
         if name == "local":
             return self.local
         if self._replicate is None:
-            self._replicate = ReplicateProvider(self.settings, self.storage, self.unfinished_jobs)
+            self._replicate = ReplicateProvider(self.settings, self.storage, self.unfinished_jobs, webhooks=self.webhooks)
         return self._replicate
 
     async def close(self) -> None:
@@ -64,3 +70,5 @@ class ProviderRegistry:
         if self._replicate is not None:
             await self._replicate.close()
             self._replicate = None
+        if self.webhooks is not None:
+            await self.webhooks.close()

@@ -33,6 +33,7 @@ class StitchReport:
     normalized: list[int]
     has_audio: bool
     song_copied: bool = False
+    cut: list[int] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     probes: list[ClipInfo] = field(default_factory=list)
 
@@ -55,8 +56,11 @@ def _encode_args(target: ClipSpec) -> list[str]:
     return [*args, "-video_track_timescale", str(target.timescale)]
 
 
-async def normalize(clip: ClipInfo, target: ClipSpec, out: Path) -> ClipInfo:
-    """Re-encode one clip to the target spec: fit inside the frame, pad, fps, SAR, pixel format; audio kept."""
+async def normalize(clip: ClipInfo, target: ClipSpec, out: Path, frames: int | None = None) -> ClipInfo:
+    """Re-encode one clip to the target spec: fit inside the frame, pad, fps, SAR, pixel format; audio kept.
+
+    `frames` cuts it to exactly that many frames of the target's rate (its window in the song).
+    """
     w, h = target.width, target.height
     sar = target.sar.replace(":", "/")
     vf = (
@@ -64,9 +68,11 @@ async def normalize(clip: ClipInfo, target: ClipSpec, out: Path) -> ClipInfo:
         f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar={sar},fps={target.frame_rate},format={target.pix_fmt}"
     )
     audio = ["-map", "0:a:0?", "-c:a", "aac", "-b:a", "192k"] if clip.has_audio else []
+    length = float(frames / Fraction(target.frame_rate)) if frames else clip.duration
+    count = ["-frames:v", str(frames)] if frames else []
     await ffmpeg.ffmpeg([
-        *local_input(clip.path, VIDEO_FORMATS), "-map", "0:v:0", *audio, "-vf", vf, *_encode_args(target),
-        "-t", f"{clip.duration:.6f}", "-f", "mp4", f"file:{out}",
+        *local_input(clip.path, VIDEO_FORMATS), "-map", "0:v:0", *audio, "-vf", vf, *_encode_args(target), *count,
+        "-t", f"{length:.6f}", "-f", "mp4", f"file:{out}",
     ])
     return await probe_clip(out)
 
@@ -169,6 +175,7 @@ async def stitch(
     clip_audio: bool = True,
     encoded_song: tuple[Path, float] | None = None,
     known: list[ClipInfo | None] | None = None,
+    windows: list[tuple[float, float] | None] | None = None,
 ) -> StitchReport:
     """Stitch clips in order into `out`; only clips that differ from the majority spec are re-encoded, in parallel.
 
@@ -176,6 +183,8 @@ async def stitch(
     clips that would start after the song's end are left out.
     `encoded_song` is the song's cached AAC track and its duration; it is copied when it covers the video.
     `known` holds earlier probes of some clips (see `ClipInfo.describe`); the others are probed now.
+    `windows` holds each clip's window in the song, when it has one: a clip longer than its window is cut to it
+    (re-encoded, to the frame: window edges are rounded to frames of the song's start, so cuts never drift).
     """
     started = time.perf_counter()
     known = known or [None] * len(paths)
@@ -185,12 +194,15 @@ async def stitch(
 
     probes = list(await asyncio.gather(*(info(p, k) for p, k in zip(paths, known, strict=True))))
     song_length = (encoded_song[1] if encoded_song else song_seconds) if song is not None else None
-    clips = playing(probes, song_length)
+    target = choose_target(probes)
+    rate = Fraction(target.frame_rate)
+    frames = [cut_frames(p, w, rate) for p, w in zip(probes, windows or [None] * len(probes), strict=True)]
+    lengths = [float(f / rate) if f else p.duration for p, f in zip(probes, frames, strict=True)]
+    clips = probes[: len(playing(lengths, song_length))]
     probed = time.perf_counter()
-    target = choose_target(clips)
-    odd = [i for i, c in enumerate(clips) if c.spec != target]
+    odd = [i for i, c in enumerate(clips) if c.spec != target or frames[i]]
     if odd:
-        done = await asyncio.gather(*(normalize(clips[i], target, workdir / f"norm_{i:04d}.mp4") for i in odd))
+        done = await asyncio.gather(*(normalize(clips[i], target, workdir / f"norm_{i:04d}.mp4", frames[i]) for i in odd))
         for i, clip in zip(odd, done, strict=True):
             clips[i] = clip
     normalized_at = time.perf_counter()
@@ -206,6 +218,7 @@ async def stitch(
         duration=round(length, 3),
         method="normalized" if odd else "copy",
         normalized=odd,
+        cut=[i for i in odd if frames[i]],
         has_audio=has_audio,
         song_copied=copy_song,
         probes=probes,
@@ -217,15 +230,26 @@ async def stitch(
     )
 
 
-def playing(clips: list[ClipInfo], until: float | None) -> list[ClipInfo]:
-    """The clips that start before `until` (all of them without a limit; always at least the first)."""
+def playing(lengths: list[float], until: float | None) -> list[float]:
+    """The lengths of the clips that start before `until` (all of them without a limit; always at least the first)."""
     if not until:
-        return list(clips)
-    kept: list[ClipInfo] = []
+        return list(lengths)
+    kept: list[float] = []
     start = 0.0
-    for clip in clips:
+    for length in lengths:
         if kept and start >= until:
             break
-        kept.append(clip)
-        start += clip.duration
+        kept.append(length)
+        start += length
     return kept
+
+
+def cut_frames(clip: ClipInfo, window: tuple[float, float] | None, rate: Fraction) -> int | None:
+    """How many frames a clip keeps to fill its window exactly (None: no window, or the clip already fits)."""
+    if window is None or rate <= 0:
+        return None
+    start, end = window
+    frames = round(end * rate) - round(start * rate)
+    if frames <= 0 or clip.duration <= float(frames / rate) + float(0.5 / rate):
+        return None
+    return int(frames)

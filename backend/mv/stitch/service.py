@@ -79,7 +79,7 @@ async def clip_probes(services: Services, clips: list[Asset]) -> list[ClipInfo]:
     unique = {c.id: c for c in clips}
 
     async def one(clip: Asset) -> ClipInfo:
-        path = services.storage.path(clip.storage_key or "")
+        path = await services.storage.fetch(clip.storage_key or "")
         known = ClipInfo.remembered(path, clip.info.get(PROBE_KEY))
         if known is not None:
             return known
@@ -89,6 +89,17 @@ async def clip_probes(services: Services, clips: list[Asset]) -> list[ClipInfo]:
 
     probes = dict(zip(unique, await asyncio.gather(*(one(c) for c in unique.values())), strict=True))
     return [probes[c.id] for c in clips]
+
+
+def clip_window(clip: Asset) -> tuple[float, float] | None:
+    """The song window a clip was made for (a generated or lipsynced clip with `start_time`/`end_time`), if any."""
+    params = clip.info.get("parameters")
+    if not isinstance(params, dict):
+        return None
+    start, end = params.get("start_time"), params.get("end_time")
+    if isinstance(start, (int, float)) and isinstance(end, (int, float)) and end > start >= 0:
+        return float(start), float(end)
+    return None
 
 
 def check_length(services: Services, probes: list[ClipInfo]) -> None:
@@ -140,16 +151,17 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
     song = await require_one(services, "audio", audio_id) if audio_id else None
     track = await encoded_song(services, audio_id) if audio_id else None
     await ctx.progress(0.05, "Checking clips")
-    paths = [services.storage.path(c.storage_key or "") for c in clips]
+    paths = [await services.storage.fetch(c.storage_key or "") for c in clips]
     probes = await clip_probes(services, clips)
     check_length(services, probes)
-    song_file = services.storage.path(song.storage_key or "") if song else None
+    song_file = await services.storage.fetch(song.storage_key or "") if song else None
     song_seconds = float(song.info.get("duration") or 0) if song else 0.0
     with services.storage.workspace() as workdir:
         out = workdir / "stitched.mp4"
         report = await engine.stitch(
             paths, out, workdir, song=song_file, song_seconds=song_seconds or None,
             clip_audio=not request.get("suppress_video_audio", False), encoded_song=track, known=list(probes),
+            windows=[clip_window(c) for c in clips],
         )
         await ctx.progress(0.9, "Storing the video")
         stored = await store_video(services, out, video_id)
@@ -160,6 +172,7 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
         "duration": report.duration,
         "method": report.method,
         "normalized_clips": [request["video_ids"][i] for i in report.normalized],
+        "cut_clips": [request["video_ids"][i] for i in report.cut],
         "video_ids": request["video_ids"],
         "audio_id": audio_id,
         "suppress_video_audio": bool(request.get("suppress_video_audio")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from mv.jobs.service import IDEMPOTENT
@@ -44,9 +44,9 @@ async def generate_video(
     },
     summary="Get a clip (or any stored video)",
 )
-async def get_video(video_id: IdPath, services: ServicesDep) -> Response:
+async def get_video(video_id: IdPath, services: ServicesDep, request: Request) -> Response:
     """The MP4 when ready; its status while not; its error once it failed."""
-    return await service.serve(services, str(video_id))
+    return await service.serve(services, str(video_id), request.headers.get("range"))
 
 
 @router.get(
@@ -60,6 +60,6 @@ async def get_video(video_id: IdPath, services: ServicesDep) -> Response:
     },
     summary="Get a video's poster frame",
 )
-async def get_poster(video_id: IdPath, services: ServicesDep) -> Response:
+async def get_poster(video_id: IdPath, services: ServicesDep, request: Request) -> Response:
     """A JPEG of one frame near the start, made when the video was stored."""
-    return await service.serve_poster(services, str(video_id))
+    return await service.serve_poster(services, str(video_id), request.headers.get("range"))

@@ -16,8 +16,9 @@ from mv.audio.service import cut_segment
 from mv.core.errors import EncoreError, InternalError, NotFound
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
-from mv.core.serving import media_file
+from mv.core.serving import stored_media
 from mv.deps import Services
+from mv.flavors.models import clip_duration
 from mv.flavors.schemas import VideoParams
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
@@ -80,7 +81,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
             reference = None
             if body.character_reference_id is not None:
                 image = await require_one(services, "image", str(body.character_reference_id))
-                reference = services.storage.path(image.storage_key or "")
+                reference = await services.storage.fetch(image.storage_key or "")
             segment = None
             music = None
             window: dict[str, float] | None = None
@@ -89,9 +90,12 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
                 end_at = body.end_time if body.end_time is not None else start_at + params.duration
                 segment = await cut_segment(services, str(body.audio_id), start_at, end_at, workdir)
                 window = {"start_time": start_at, "end_time": end_at}
-                if provider.name == "local":
-                    await ctx.progress(0.05, "Listening to the song")
-                    music = await music_for_clip(services, str(body.audio_id), start_at, float(params.duration), wait=DRAFT_ANALYSIS_WAIT)
+            sends_references = reference is not None and params.reference_input == "reference_images"
+            span = window["end_time"] - window["start_time"] if window else None
+            duration = clip_duration(params.model, span, params.duration, reference_images=sends_references)
+            if window is not None and body.audio_id is not None and provider.name == "local":
+                await ctx.progress(0.05, "Listening to the song")
+                music = await music_for_clip(services, str(body.audio_id), window["start_time"], float(duration), wait=DRAFT_ANALYSIS_WAIT)
             await ctx.progress(0.1, "Rendering the clip")
             brief = ClipBrief(
                 prompt=body.prompt,
@@ -99,6 +103,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
                 reference_image=reference,
                 audio_segment=segment,
                 seed=body.seed,
+                duration=duration,
                 music=music,
             )
             produced, provenance = await provider.clip(ctx, brief, params, workdir)
@@ -110,7 +115,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
         await services.assets.update(video_id, status="failed", info_patch={"error": error.body()})
         raise
     parameters = {
-        "duration": params.duration,
+        "duration": duration,
         "aspect_ratio": params.aspect_ratio,
         "resolution": params.resolution,
         "generate_audio": params.generate_audio,
@@ -137,7 +142,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     }
 
 
-async def serve(services: Services, video_id: str) -> Response:
+async def serve(services: Services, video_id: str, http_range: str | None = None) -> Response:
     """The MP4 (Range supported), a redirect to its presigned copy, 202 with its status while not ready, 409 once failed."""
     (asset,) = await lookup(services, "video", [video_id])
     if not asset.ready:
@@ -145,19 +150,19 @@ async def serve(services: Services, video_id: str) -> Response:
     url = await served_from_s3(services, asset)
     if url:
         return RedirectResponse(url, status_code=307)
-    return media_file(services.storage.path(asset.storage_key or ""), "video/mp4")
+    return await stored_media(services.storage, asset.storage_key or "", "video/mp4", http_range)
 
 
-async def serve_poster(services: Services, video_id: str) -> Response:
+async def serve_poster(services: Services, video_id: str, http_range: str | None = None) -> Response:
     """The video's poster JPEG, or a redirect to its presigned copy; 404 when the video has none."""
     asset = await require_one(services, "video", video_id)
-    if not asset.info.get("poster_key") or not services.storage.exists(poster_key(asset.id)):
+    if not asset.info.get("poster_key") or not await services.storage.has(poster_key(asset.id)):
         raise NotFound(f"The video {asset.id} has no poster.")
     if services.settings.mv_serve_from_s3 and asset.info.get("poster_s3_key"):
         url = await services.storage.presigned_url(asset.info["poster_s3_key"])
         if url:
             return RedirectResponse(url, status_code=307)
-    return media_file(services.storage.path(poster_key(asset.id)), "image/jpeg")
+    return await stored_media(services.storage, poster_key(asset.id), "image/jpeg", http_range)
 
 
 def setup(services: Services) -> None:

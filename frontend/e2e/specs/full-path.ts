@@ -105,7 +105,7 @@ export function fullPathSpecs(getHarness: () => Harness) {
       await create.uploadCharacter(portrait);
       await assertAccessible(page, "/create with a song and a character");
       await create.quickJob();
-      await page.waitForURL(/\/quick-gen-page$/);
+      await page.waitForURL(/\/quick-gen-page\?project=[0-9a-f-]{36}$/);
 
       // ---- Quick-gen page --------------------------------------------------------------
       const quick = new QuickGenPageModel(page);

@@ -26,7 +26,7 @@ export function shellSpecs(getHarness: () => Harness) {
       await create.openConfiguration();
       const flavors = await create.flavorOptions();
       assert.deepEqual(flavors.slice(0, 1), ["default"]);
-      for (const name of ["default", "example", "mv1"]) assert.ok(flavors.includes(name), `flavor ${name} listed`);
+      for (const name of ["default", "beats", "example", "mv1"]) assert.ok(flavors.includes(name), `flavor ${name} listed`);
       assert.equal((await create.flavorSelect.textContent())?.trim(), "default");
 
       // Offline backend: drafts only, full quality disabled with the reason.

@@ -22,6 +22,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/quick-gen-page" className="text-muted-foreground hover:text-foreground">
               Quick job
             </Link>
+            <Link href="/projects" className="text-muted-foreground hover:text-foreground">
+              Projects
+            </Link>
           </nav>
         </header>
         <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>

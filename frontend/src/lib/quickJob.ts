@@ -3,6 +3,8 @@ export type Provider = "local" | "replicate";
 
 /** What the create page hands to the quick-gen page (sessionStorage key `quickJobData`). */
 export interface QuickJobData {
+  /** The project the server keeps this job in, when it could create one. */
+  projectId?: string;
   videoDescription: string;
   characterDescription: string;
   characterReferenceImageId?: string;
@@ -64,6 +66,7 @@ export function parseQuickJobData(raw: string | null): QuickJobData | null {
   const videoDescription = str(record.videoDescription);
   if (!videoDescription) return null;
   return {
+    projectId: str(record.projectId),
     videoDescription,
     characterDescription: str(record.characterDescription) ?? "",
     characterReferenceImageId: str(record.characterReferenceImageId),

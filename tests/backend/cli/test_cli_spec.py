@@ -102,3 +102,14 @@ def test_one_batch_at_a_time_per_jobs_file(tmp_path: Path) -> None:
                 pass
     with BatchState.locked(jobs):
         pass
+
+
+def test_timing_is_music_or_fixed_and_reaches_only_create_scenes(tmp_path: Path) -> None:
+    (tmp_path / "song.mp3").write_bytes(b"x")
+    line = {"song": "song.mp3", "idea": "i", "character": "c", "output": "v.mp4"}
+    spec = build_spec({**line, "timing": "music"}, tmp_path)
+    assert spec.fields_for("create_scenes")["scene_timing"] == "music"
+    assert all("scene_timing" not in spec.fields_for(op) for op in REQUEST_FIELDS if op != "create_scenes")
+    assert "scene_timing" not in build_spec(line, tmp_path).fields_for("create_scenes")
+    with pytest.raises(UsageProblem, match="music"):
+        build_spec({**line, "timing": "beats"}, tmp_path)

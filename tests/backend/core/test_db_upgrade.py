@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import IntegrityError
 
 from mv.core.db import Store, metadata
-from mv.core.db.migrate import LEGACY_REVISIONS, UnknownSchema, config
+from mv.core.db.migrate import LEGACY_REVISIONS, UnknownSchema, config, head, include_object
 from mv.core.ids import new_id
 from mv.jobs.repository import JobRepository
 from mv.jobs.runner import JobContext, JobRunner
@@ -108,7 +108,7 @@ def rows(path: Path) -> dict[str, list[tuple]]:
 
 async def _drift(store: Store) -> list:
     async with store.read() as conn:
-        return await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
+        return await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"include_object": include_object}), metadata))
 
 
 async def test_a_data_folder_from_the_hand_written_store_upgrades_in_place(app_client, tmp_path: Path) -> None:
@@ -132,12 +132,14 @@ async def test_a_data_folder_from_the_hand_written_store_upgrades_in_place(app_c
     assert remembered.id == DONE and remembered.request_hash == "abc123" and remembered.state == {"step": 2}
 
     assert rows(path)["assets"] == before["assets"]
-    assert [row for row in rows(path)["jobs"] if row[0] != RUNNING] == [row for row in before["jobs"] if row[0] != RUNNING]
+    after_jobs = rows(path)["jobs"]
+    assert [row[:-1] for row in after_jobs if row[0] != RUNNING] == [row for row in before["jobs"] if row[0] != RUNNING]
+    assert {row[-1] for row in after_jobs} == {"default"}  # every older job joins the default workspace
     with pytest.raises(IntegrityError):
         await services.jobs.insert(new_id(), "demo", {}, ("scenes-attempt-1", "other"))
     assert await _drift(services.store) == []
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head(),)]
         assert ("jobs_idempotency_key", 1) in [(row[1], row[2]) for row in conn.execute("PRAGMA index_list(jobs)")]
 
 
@@ -167,7 +169,7 @@ async def test_a_store_from_before_idempotency_keys_gains_them(tmp_path: Path) -
     store = Store(f"sqlite:///{path}")
     await store.open()
     after = rows(path)
-    assert [row[:-2] for row in after["jobs"]] == before["jobs"] and {row[-2:] for row in after["jobs"]} == {(None, None)}
+    assert [row[:-3] for row in after["jobs"]] == before["jobs"] and {row[-3:] for row in after["jobs"]} == {(None, None, "default")}
     assert after["assets"] == before["assets"]
     assert await _drift(store) == []
     job = await JobRepository(store).insert(new_id(), "demo", {}, ("first-key-1", "hash"))

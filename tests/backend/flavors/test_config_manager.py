@@ -38,6 +38,7 @@ TEST_FLAVOR: dict[str, dict[str, Any]] = {
         "camera_angle": "test-flavor camera",
         "number_of_scenes": 3,
         "scene_duration": 6.0,
+        "scene_timing": "fixed",
         "scene_model": {"model": PLANNER, "input": {"temperature": 0.123}},
         "scene_price_per_run": 0.07,
     },
@@ -88,7 +89,7 @@ def test_discovery_finds_flavor_folders_default_first(configs: Path) -> None:
     (configs / "_drafts").mkdir()
     (configs / "README.yaml").write_text("not: a flavor\n")
     shutil.copytree(configs / "example", configs / "aardvark")
-    expected = ["default", "aardvark", "example", "mv1", "test_flavor"]
+    expected = ["default", "aardvark", "beats", "example", "mv1", "test_flavor"]
     assert discover_flavors(configs) == expected
     initialize_config_flavors(configs, debug=False)
     assert discover_flavors() == expected
@@ -97,7 +98,7 @@ def test_discovery_finds_flavor_folders_default_first(configs: Path) -> None:
 
 def test_loading_reads_every_file_of_every_flavor(configs: Path) -> None:
     flavors = load_all_flavors(configs)
-    assert list(flavors) == ["default", "example", "mv1", "test_flavor"]
+    assert list(flavors) == ["default", "beats", "example", "mv1", "test_flavor"]
     assert all(set(files) == set(CONFIG_TYPES) for files in flavors.values())
     assert flavors["test_flavor"] == TEST_FLAVOR
     for config_type, values in TEST_FLAVOR.items():
@@ -116,8 +117,8 @@ def test_initialising_again_reuses_what_was_loaded(configs: Path, tmp_path: Path
     shutil.copytree(SHIPPED, other)
     second = initialize_config_flavors(other, debug=False)
     assert second is not first
-    assert get_discovered_flavors() == ["default", "example", "mv1"]
-    assert get_discovered_flavors(first) == ["default", "example", "mv1", "test_flavor"]
+    assert get_discovered_flavors() == ["default", "beats", "example", "mv1"]
+    assert get_discovered_flavors(first) == ["default", "beats", "example", "mv1", "test_flavor"]
 
 
 def test_missing_flavor_falls_back_to_default_with_a_warning(configs: Path) -> None:
@@ -196,9 +197,9 @@ async def test_debug_values_reach_the_log_at_the_default_level(
 async def test_each_app_lists_its_own_flavors(app_client: Callable[..., Any], configs: Path) -> None:
     custom = await app_client(mv_configs_dir=configs)
     shipped = await app_client()
-    assert (await custom.get("/api/mv/get_config_flavors")).json() == {"flavors": ["default", "example", "mv1", "test_flavor"]}
-    assert (await shipped.get("/api/mv/get_config_flavors")).json() == {"flavors": ["default", "example", "mv1"]}
-    assert get_discovered_flavors() == ["default", "example", "mv1"]
+    assert (await custom.get("/api/mv/get_config_flavors")).json() == {"flavors": ["default", "beats", "example", "mv1", "test_flavor"]}
+    assert (await shipped.get("/api/mv/get_config_flavors")).json() == {"flavors": ["default", "beats", "example", "mv1"]}
+    assert get_discovered_flavors() == ["default", "beats", "example", "mv1"]
 
 
 async def test_local_scenes_and_clip_carry_the_test_flavors_values(

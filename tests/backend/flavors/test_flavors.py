@@ -29,7 +29,7 @@ def configs(tmp_path: Path) -> Path:
 
 def test_shipped_flavors_load_with_every_file() -> None:
     registry = FlavorRegistry.load(CONFIGS)
-    assert registry.names == ["default", "example", "mv1"]
+    assert registry.names == ["default", "beats", "example", "mv1"]
     for flavor in registry.names:
         for model in FILE_TYPES:
             assert (CONFIGS / flavor / f"{model.file_name}.yaml").is_file()
@@ -40,13 +40,13 @@ def test_shipped_flavors_load_with_every_file() -> None:
 async def test_endpoint_lists_default_first(client) -> None:
     response = await client.get("/api/mv/get_config_flavors")
     assert response.status_code == 200
-    assert response.json() == {"flavors": ["default", "example", "mv1"]}
+    assert response.json() == {"flavors": ["default", "beats", "example", "mv1"]}
 
 
 async def test_endpoint_orders_new_flavors_alphabetically(app_client, configs: Path) -> None:
     shutil.copytree(configs / "example", configs / "aardvark")
     client = await app_client(mv_configs_dir=configs)
-    assert (await client.get("/api/mv/get_config_flavors")).json()["flavors"] == ["default", "aardvark", "example", "mv1"]
+    assert (await client.get("/api/mv/get_config_flavors")).json()["flavors"] == ["default", "aardvark", "beats", "example", "mv1"]
 
 
 def test_malformed_yaml_names_the_file(configs: Path) -> None:
@@ -115,7 +115,7 @@ def test_debug_mode_logs_flavors_and_loaded_values() -> None:
         service.load("missing", ImageParams, into="mv.images.service:params")
     events = {log["event"]: log for log in logs}
     startup = events["config_flavors_loaded"]
-    assert startup["flavors"] == ["default", "example", "mv1"]
+    assert startup["flavors"] == ["default", "beats", "example", "mv1"]
     assert "scene_generation_prompt" not in str(startup)
     selected = [log for log in logs if log["event"] == "config_flavor_selected"]
     assert selected[0]["flavor"] == "mv1" and selected[0]["found"] is True

@@ -9,8 +9,14 @@ import pytest
 
 @pytest.fixture
 async def client(app_client, database_url: str):
-    """An app whose store runs on the engine under test."""
-    return await app_client(mv_database_url=database_url)
+    """An app whose store runs on the engine under test (on PostgreSQL with a queue worker beside it)."""
+    client = await app_client(mv_database_url=database_url)
+    runner = client.app.state.services.runner
+    worker = None if runner.executes_here else asyncio.create_task(runner.serve())
+    yield client
+    if worker is not None:
+        runner.stop()
+        await asyncio.wait_for(worker, 30)
 
 
 async def test_repeated_key_returns_the_same_job(client) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from mv.providers.draft_text import clause, fill
 
-FLAVORS = ("default", "mv1", "example")
+FLAVORS = ("default", "mv1", "example", "beats")
 
 # (idea, character description): punctuation, capitals, line breaks and quotes a person might type.
 HOSTILE = [

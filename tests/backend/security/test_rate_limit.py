@@ -7,7 +7,14 @@ import uuid
 import pytest
 
 SCENES = {"idea": "a rooftop show", "character_description": "a singer in a green coat"}
-PAID_ROUTES = ["/api/mv/create_scenes", "/api/mv/generate_character_reference", "/api/mv/generate_video", "/api/mv/lipsync"]
+PAID_ROUTES = [
+    "/api/mv/create_scenes",
+    "/api/mv/generate_character_reference",
+    "/api/mv/generate_video",
+    "/api/mv/lipsync",
+    "/api/mv/stitch_video",
+    "/api/audio/analyse/5f0c7d2e-4a8b-4c39-9d61-2b7e8f1a3c44",
+]
 TOKEN = "proxy-token-for-this-run"
 
 

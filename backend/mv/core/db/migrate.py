@@ -24,6 +24,17 @@ LEGACY_REVISIONS = {1: "0001", 2: "0002"}
 """`PRAGMA user_version` of the hand-written SQLite store Encore used before Alembic, and the revision it equals."""
 
 
+UNMODELLED_PREFIXES = ("procrastinate_", "encore_rate_")
+"""Tables written by hand in migrations, not declared on `metadata`: Procrastinate's queue, the shared rate limits."""
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Autogenerate compares only what `metadata` declares; hand-written tables (and their indexes) are left out."""
+    table = getattr(obj, "table", obj) if type_ != "table" else obj
+    table_name = getattr(table, "name", name) or ""
+    return not (reflected and compare_to is None and table_name.startswith(UNMODELLED_PREFIXES))
+
+
 class UnknownSchema(RuntimeError):
     """The database holds a schema this Encore did not make."""
 

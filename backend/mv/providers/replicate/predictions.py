@@ -22,6 +22,7 @@ from mv.providers.replicate.api import UNREACHABLE, ReplicateApi, api_base, retr
 from mv.providers.replicate.claims import STATE_PREFIX, Claims, fingerprint
 from mv.providers.replicate.pacing import Clock, PollSchedule
 from mv.providers.replicate.parsing import parse_time
+from mv.webhooks.hub import WebhookHub
 
 log = get_logger(__name__)
 
@@ -80,6 +81,15 @@ class Predictions:
         self.claims = claims
         self.poll_interval = poll_interval
         self.clock = clock
+        self.webhooks: WebhookHub | None = None
+        self.webhook_url: str | None = None
+        self.safety_interval = poll_interval
+
+    def use_webhooks(self, hub: WebhookHub, url: str, safety_interval: float) -> None:
+        """Create predictions with a webhook to `url` and wait for it; poll only every `safety_interval` seconds."""
+        self.webhooks = hub
+        self.webhook_url = url
+        self.safety_interval = safety_interval
 
     @property
     def timeout(self) -> float:
@@ -119,10 +129,13 @@ class Predictions:
         self.claims.begin_create(attempt.fingerprint)
         try:
             # The client sends creates with no timeout at all, so bound it here.
+            hook: dict[str, Any] = {}
+            if self.webhook_url:
+                hook = {"webhook": self.webhook_url, "webhook_events_filter": ["completed"]}
             if version:
-                call = self.client.predictions.async_create(version=version, input=attempt.input)
+                call = self.client.predictions.async_create(version=version, input=attempt.input, **hook)
             else:
-                call = self.client.predictions.async_create(model=name, input=attempt.input)
+                call = self.client.predictions.async_create(model=name, input=attempt.input, **hook)
             prediction = await asyncio.wait_for(call, self.timeout)
             created = str(prediction.id)
             return created
@@ -201,22 +214,53 @@ class Predictions:
         return None
 
     async def wait(self, prediction_id: str, ref: str) -> dict[str, Any]:
-        """Poll until a final status: from REPLICATE_POLL_INTERVAL, doubling to 10 s, back to the start when the status changes."""
+        """Until a final status: by webhook with a slow safety poll when webhooks are on, else by polling with a backoff."""
+        if self.webhooks is not None:
+            return await self._wait_for_webhook(self.webhooks, prediction_id, ref)
         schedule = PollSchedule(self.poll_interval)
         deadline = self.clock.now() + MAX_WAIT_SECONDS
         while True:
-            try:
-                prediction = await self.api.get_json(f"/v1/predictions/{prediction_id}")
-            except UNREACHABLE:
-                raise UpstreamError(f"Replicate stayed unreachable while {ref} was running; the job can be resumed.") from None
-            status = prediction.get("status")
-            if status == "succeeded":
+            prediction = await self._poll(prediction_id, ref)
+            if self._finished(prediction, ref):
                 return prediction
-            if status in FAILED:
-                reason = str(prediction.get("error") or "").strip().splitlines()[0:1]
-                detail = f": {reason[0][:300]}" if reason else ""
-                raise UpstreamError(f"The {ref} prediction {FAILED[status]}{detail}.")
             if self.clock.now() > deadline:
-                raise UpstreamError(f"The {ref} prediction did not finish in {int(MAX_WAIT_SECONDS // 60)} minutes.")
+                raise self._too_long(ref)
+            status = prediction.get("status")
             # Jitter spreads the polls of predictions created together; upwards, so no poll comes early.
             await self.clock.sleep(min(schedule.after(status) * random.uniform(1.0, 1.1), schedule.ceiling))
+
+    async def _wait_for_webhook(self, hub: WebhookHub, prediction_id: str, ref: str) -> dict[str, Any]:
+        """Wake on the prediction's webhook; without one for `safety_interval` seconds, poll once and wait again."""
+        deadline = self.clock.now() + MAX_WAIT_SECONDS
+        while True:
+            prediction = await hub.wait(prediction_id, self.safety_interval * random.uniform(1.0, 1.1))
+            if prediction is None:
+                prediction = await self._poll(prediction_id, ref)
+            else:
+                log.info("prediction_webhook_woke", prediction_id=prediction_id)
+            if self._finished(prediction, ref):
+                return prediction
+            if self.clock.now() > deadline:
+                raise self._too_long(ref)
+
+    async def _poll(self, prediction_id: str, ref: str) -> dict[str, Any]:
+        try:
+            return await self.api.get_json(f"/v1/predictions/{prediction_id}")
+        except UNREACHABLE:
+            raise UpstreamError(f"Replicate stayed unreachable while {ref} was running; the job can be resumed.") from None
+
+    @staticmethod
+    def _finished(prediction: dict[str, Any], ref: str) -> bool:
+        """True when it succeeded; raises when it failed, was canceled or aborted; False while it runs."""
+        status = prediction.get("status")
+        if status == "succeeded":
+            return True
+        if status in FAILED:
+            reason = str(prediction.get("error") or "").strip().splitlines()[0:1]
+            detail = f": {reason[0][:300]}" if reason else ""
+            raise UpstreamError(f"The {ref} prediction {FAILED[status]}{detail}.")
+        return False
+
+    @staticmethod
+    def _too_long(ref: str) -> UpstreamError:
+        return UpstreamError(f"The {ref} prediction did not finish in {int(MAX_WAIT_SECONDS // 60)} minutes.")

@@ -25,6 +25,7 @@ from mv.providers.replicate.files import Files
 from mv.providers.replicate.pacing import Clock
 from mv.providers.replicate.parsing import first_url, output_text, parse_scenes, public_inputs
 from mv.providers.replicate.predictions import Predictions, create_client
+from mv.webhooks.hub import WebhookHub
 
 log = get_logger(__name__)
 
@@ -42,6 +43,7 @@ class ReplicateProvider:
         storage: MediaStorage,
         unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
         clock: Clock | None = None,
+        webhooks: WebhookHub | None = None,
     ) -> None:
         token = settings.replicate_token
         if not token:
@@ -52,6 +54,8 @@ class ReplicateProvider:
         self.predictions = Predictions(
             self.api, self.client, Claims(unfinished_jobs), poll_interval=settings.replicate_poll_interval, clock=self.clock
         )
+        if webhooks is not None and settings.webhook_url:
+            self.predictions.use_webhooks(webhooks, settings.webhook_url, settings.replicate_webhook_poll_interval)
         self.files = Files(self.api, storage, token)
         self._paid_slots = asyncio.Semaphore(settings.mv_max_paid_jobs)
 
@@ -88,14 +92,14 @@ class ReplicateProvider:
 
             return build
 
-        output, prediction_id, sent = await self.predict(ctx, "scenes", model, llm_input(prompts.scene_generation_prompt.format(**values)))
+        output, prediction_id, sent = await self.predict(ctx, "scenes", model, llm_input(brief.prompt(prompts.scene_generation_prompt)))
         text = output_text(output)
         runs = 1
         try:
             scenes = parse_scenes(text, brief.number_of_scenes, fallback_negative)
         except ValueError as problem:
             log.warning("scene_plan_unusable", problem=str(problem), model=model)
-            repair = prompts.repair_prompt.format(**values, problem=str(problem), previous_output=text[:6000])
+            repair = brief.prompt(prompts.repair_prompt, problem=str(problem), previous_output=text[:6000])
             output, prediction_id, sent = await self.predict(ctx, "scenes_repair", model, llm_input(repair))
             runs = 2
             try:
@@ -134,7 +138,8 @@ class ReplicateProvider:
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
         """One clip from the flavor's video model, the character image as reference or first frame."""
         started = time.monotonic()
-        rules = params.rules_template.format(aspect_ratio=params.aspect_ratio, duration=params.duration).strip()
+        seconds = brief.duration or params.duration
+        rules = params.rules_template.format(aspect_ratio=params.aspect_ratio, duration=seconds).strip()
         prompt = f"{brief.prompt.strip()}\n\n{rules}" if rules else brief.prompt.strip()
 
         async def build() -> dict[str, Any]:
@@ -142,7 +147,7 @@ class ReplicateProvider:
                 **params.input,
                 "prompt": prompt,
                 "aspect_ratio": params.aspect_ratio,
-                "duration": params.duration,
+                "duration": seconds,
                 "resolution": params.resolution,
                 "generate_audio": params.generate_audio,
             }
@@ -155,7 +160,7 @@ class ReplicateProvider:
                 data[params.reference_input] = [url] if params.reference_input == "reference_images" else url
             return data
 
-        cost = params.price_per_second * params.duration
+        cost = params.price_per_second * seconds
         return await self._video(ctx, "clip", params.model, build, workdir / "clip.mp4", started, cost)
 
     async def lipsync(

@@ -3,7 +3,9 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Alert, AlertDescription } from "@/components/ui/alert";
+import { api, unwrap } from "@/lib/api/client";
 import { GEN_STATE_KEY } from "@/lib/genState";
+import { projectFromQuickJob } from "@/lib/projects";
 import { QUICK_JOB_KEY, validateQuickJob, type QuickJobData, type QuickJobErrors } from "@/lib/quickJob";
 import { AudioCard } from "./audio-card";
 import { CharacterCard } from "./character-card";
@@ -31,7 +33,7 @@ export function CreatePage() {
   );
   const audioBusy = song.uploading || trim.trimming || state.audioJobId !== null;
 
-  function quickJob() {
+  async function quickJob() {
     const found = validateQuickJob({
       videoDescription: state.videoDescription,
       characterDescription: state.characterDescription,
@@ -53,10 +55,15 @@ export function CreatePage() {
       generationMode: state.mode,
       audioStartAt: state.track?.startOffset,
     };
+    setNavigating(true);
+    try {
+      data.projectId = unwrap(await api.POST("/api/projects", { body: projectFromQuickJob(data) })).id;
+    } catch {
+      // The job still runs in this tab (the seeds' behaviour); it just is not kept as a project.
+    }
     window.sessionStorage.setItem(QUICK_JOB_KEY, JSON.stringify(data));
     window.sessionStorage.removeItem(GEN_STATE_KEY);
-    setNavigating(true);
-    router.push("/quick-gen-page");
+    router.push(data.projectId ? `/quick-gen-page?project=${data.projectId}` : "/quick-gen-page");
   }
 
   const fullExplanation = healthFailed
@@ -103,7 +110,7 @@ export function CreatePage() {
         }}
       />
       <AudioCard state={state} update={update} song={song} busy={audioBusy} audioError={errors.audio} />
-      <QuickJobBar mode={state.mode} navigating={navigating} hasErrors={Object.values(errors).some(Boolean)} onQuickJob={quickJob} />
+      <QuickJobBar mode={state.mode} navigating={navigating} hasErrors={Object.values(errors).some(Boolean)} onQuickJob={() => void quickJob()} />
     </div>
   );
 }

@@ -1,7 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import { Loader2 } from "lucide-react";
 import { SongTimeline } from "@/components/timeline/song-timeline";
+import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { goToSceneCard, windowFields } from "@/lib/timeline";
 import { ConfigurationCard } from "./configuration-card";
@@ -11,23 +13,34 @@ import { NoQuickJob } from "./no-quick-job";
 import { ScenesCard } from "./scenes-card";
 import { useClips } from "./use-clips";
 import { useJobWatches } from "./use-job-watches";
+import { useProjectSync, type SaveStatus } from "./use-project-sync";
 import { useQuickGenSession } from "./use-quick-gen-session";
 import { useScenePlan } from "./use-scene-plan";
 import { useStitch } from "./use-stitch";
 
 /** The quick-gen page: Configuration, Input Data, Scenes (one card each) and the Final Video. */
 export function QuickGenPage() {
-  const { ready, jobData, state, dispatch, flavorState, flavorNote, chooseFlavor } = useQuickGenSession();
+  const { ready, jobData, state, dispatch, flavorState, flavorNote, chooseFlavor, project, projectError } = useQuickGenSession();
   const watches = useJobWatches();
   const retryPlan = useScenePlan({ ready, jobData, state, dispatch, flavorsLoading: flavorState.loading, watches });
   const startClip = useClips({ ready, jobData, state, dispatch, watches });
   useStitch({ ready, jobData, state, dispatch, watches });
+  const sync = useProjectSync(ready, jobData, state, project);
 
   if (!ready) {
     return (
       <div className="flex items-center gap-2 text-muted-foreground">
         <Loader2 className="h-4 w-4 animate-spin" aria-hidden /> Loading…
       </div>
+    );
+  }
+  if (projectError) {
+    return (
+      <Alert variant="destructive" data-testid="project-error">
+        <AlertDescription>
+          This project could not be opened: {projectError} <Link href="/projects" className="underline">See your projects</Link>.
+        </AlertDescription>
+      </Alert>
     );
   }
   if (!jobData) return <NoQuickJob />;
@@ -39,6 +52,7 @@ export function QuickGenPage() {
         <div>
           <h1 className="text-3xl font-bold tracking-tight">Quick job</h1>
           <p className="text-muted-foreground">Scenes, one clip per scene, then the stitched video.</p>
+          {sync.projectId ? <ProjectLink projectId={sync.projectId} status={sync.status} error={sync.error} /> : null}
         </div>
         <Badge variant={jobData.generationMode === "draft" ? "warning" : "default"} data-testid="generation-mode">
           {jobData.generationMode === "draft" ? "Draft mode (offline)" : "Full quality (Replicate)"}
@@ -68,5 +82,20 @@ export function QuickGenPage() {
       />
       <FinalVideoCard state={state} hasSong={Boolean(jobData.audioId)} onRestitch={() => dispatch({ type: "stitchRequested" })} />
     </div>
+  );
+}
+
+const SAVE_TEXT: Record<SaveStatus, string> = { none: "Project", saving: "Saving…", saved: "Saved", failed: "Not saved" };
+
+/** Where this job is kept: a link that opens it in any tab, and whether the last change is saved. */
+function ProjectLink({ projectId, status, error }: { projectId: string; status: SaveStatus; error: string | null }) {
+  return (
+    <p className="text-sm text-muted-foreground" data-testid="project-link">
+      <Link href={`/quick-gen-page?project=${projectId}`} className="underline">
+        Link to this project
+      </Link>{" "}
+      · <span data-testid="save-status" role="status">{SAVE_TEXT[status]}</span>
+      {error ? <span className="text-destructive"> ({error})</span> : null}
+    </p>
   );
 }

@@ -404,6 +404,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List projects, newest first
+         * @description One page of the workspace's projects.
+         */
+        get: operations["projects-list_projects"];
+        put?: never;
+        /**
+         * Create a project
+         * @description Keep a new project in the caller's workspace.
+         */
+        post: operations["projects-create_project"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a project
+         * @description Everything the project keeps.
+         */
+        get: operations["projects-get_project"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project and its media
+         * @description Remove the project and the media no other project uses, locally and in S3.
+         */
+        delete: operations["projects-delete_project"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a project
+         * @description Replace the fields sent.
+         */
+        patch: operations["projects-patch_project"];
+        trace?: never;
+    };
+    "/api/projects/{project_id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Duplicate a project
+         * @description A new project with the same song, idea and character, and an empty plan.
+         */
+        post: operations["projects-duplicate_project"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share a project read-only
+         * @description A new unguessable read-only link; an earlier link stops working.
+         */
+        post: operations["projects-share_project"];
+        /**
+         * Stop sharing a project
+         * @description Revoke the project's share link.
+         */
+        delete: operations["projects-unshare_project"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a shared project
+         * @description The project behind a share link, read-only, from any workspace.
+         */
+        get: operations["projects-get_shared_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/replicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Replicate prediction webhook
+         * @description Check the signature, refuse a replayed id, keep the delivery and wake the job waiting on the prediction.
+         */
+        post: operations["webhooks-replicate_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -576,6 +712,27 @@ export interface components {
             };
         };
         /**
+         * ClipVersion
+         * @description One clip made for a scene: generated, regenerated or lipsynced.
+         */
+        ClipVersion: {
+            /** Created At */
+            created_at?: number | null;
+            /**
+             * Kind
+             * @default generated
+             * @enum {string}
+             */
+            kind?: "generated" | "regenerated" | "lipsync";
+            /** Scene Id */
+            scene_id: string;
+            /**
+             * Video Id
+             * Format: uuid
+             */
+            video_id: string;
+        };
+        /**
          * CreateScenesRequest
          * @description What the plan is about; fields left out come from the flavor's `parameters.yaml`.
          * @example {
@@ -587,6 +744,11 @@ export interface components {
          *     }
          */
         CreateScenesRequest: {
+            /**
+             * Audio Id
+             * @description The song: scenes get its windows, sections, energy, vocals and lyrics (the plan waits for its analysis).
+             */
+            audio_id?: string | null;
             /** Camera Angle */
             camera_angle?: string | null;
             /** Character Characteristics */
@@ -601,6 +763,11 @@ export interface components {
             number_of_scenes?: number | null;
             /** Provider */
             provider?: ("local" | "replicate") | null;
+            /**
+             * Scene Timing
+             * @description `fixed`: one scene per `scene_duration` from 0; `music`: cuts on beats (downbeats and section changes preferred), 2-8 s windows covering the whole song, `number_of_scenes` ignored. Default: the flavor's `scene_timing`.
+             */
+            scene_timing?: ("fixed" | "music") | null;
             /** Video Characteristics */
             video_characteristics?: string | null;
             /** Video Type */
@@ -633,6 +800,21 @@ export interface components {
             detail: string;
             /** Error */
             error: string;
+        };
+        /**
+         * FinalVideo
+         * @description One stitched video and the clips it was stitched from.
+         */
+        FinalVideo: {
+            /** Clip Ids */
+            clip_ids?: string[];
+            /** Created At */
+            created_at?: number | null;
+            /**
+             * Video Id
+             * Format: uuid
+             */
+            video_id: string;
         };
         /**
          * FlavorList
@@ -891,6 +1073,18 @@ export interface components {
             text: string;
         };
         /**
+         * LyricLineOut
+         * @description A lyric line that is sung during a scene.
+         */
+        LyricLineOut: {
+            /** End */
+            end: number;
+            /** Start */
+            start: number;
+            /** Text */
+            text: string;
+        };
+        /**
          * Lyrics
          * @description A song's stored, timed lyrics.
          */
@@ -933,14 +1127,310 @@ export interface components {
             text: string;
         };
         /**
+         * Project
+         * @description A project as stored and served.
+         */
+        Project: {
+            /**
+             * Aspect Ratio
+             * @default 16:9
+             * @enum {string}
+             */
+            aspect_ratio?: "16:9" | "9:16" | "1:1";
+            character?: components["schemas"]["ProjectCharacter"];
+            /** Clips */
+            clips?: components["schemas"]["ClipVersion"][];
+            /** Config Flavor */
+            config_flavor?: string | null;
+            /**
+             * Cost Usd
+             * @description What the project's predictions cost; null while spend is not recorded.
+             */
+            cost_usd?: number | null;
+            /** Created At */
+            created_at: number;
+            /**
+             * Current Clips
+             * @description The clip shown for each scene id.
+             */
+            current_clips?: {
+                [key: string]: string;
+            };
+            /** Finals */
+            finals?: components["schemas"]["FinalVideo"][];
+            /** Id */
+            id: string;
+            /**
+             * Idea
+             * @default
+             */
+            idea?: string;
+            /**
+             * Mode
+             * @default draft
+             * @enum {string}
+             */
+            mode?: "draft" | "full";
+            /**
+             * Poster Url
+             * @description The newest final video's poster, else the chosen character image.
+             */
+            poster_url?: string | null;
+            /** Scenes */
+            scenes?: components["schemas"]["ProjectScene"][];
+            /**
+             * Shared
+             * @description Whether a read-only share link exists.
+             * @default false
+             */
+            shared?: boolean;
+            song?: components["schemas"]["ProjectSong"];
+            /** Title */
+            title: string;
+            /** Updated At */
+            updated_at: number;
+        };
+        /**
+         * ProjectCharacter
+         * @description The character: its description, the images offered, and the one chosen.
+         */
+        ProjectCharacter: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Image Id */
+            image_id?: string | null;
+            /** Image Ids */
+            image_ids?: string[];
+        };
+        /**
+         * ProjectCreate
+         * @description A new project; the title defaults to the song's title or the idea.
+         * @example {
+         *       "aspect_ratio": "9:16",
+         *       "character": {
+         *         "description": "a woman with short silver hair"
+         *       },
+         *       "config_flavor": "mv1",
+         *       "idea": "a band plays its last show before splitting up",
+         *       "mode": "draft",
+         *       "song": {
+         *         "audio_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *         "duration": 36,
+         *         "title": "Last show"
+         *       },
+         *       "title": "Last show"
+         *     }
+         */
+        ProjectCreate: {
+            /**
+             * Aspect Ratio
+             * @default 16:9
+             * @enum {string}
+             */
+            aspect_ratio?: "16:9" | "9:16" | "1:1";
+            character?: components["schemas"]["ProjectCharacter"];
+            /** Clips */
+            clips?: components["schemas"]["ClipVersion"][];
+            /** Config Flavor */
+            config_flavor?: string | null;
+            /**
+             * Current Clips
+             * @description The clip shown for each scene id.
+             */
+            current_clips?: {
+                [key: string]: string;
+            };
+            /** Finals */
+            finals?: components["schemas"]["FinalVideo"][];
+            /**
+             * Idea
+             * @default
+             */
+            idea?: string;
+            /**
+             * Mode
+             * @default draft
+             * @enum {string}
+             */
+            mode?: "draft" | "full";
+            /** Scenes */
+            scenes?: components["schemas"]["ProjectScene"][];
+            song?: components["schemas"]["ProjectSong"];
+            /** Title */
+            title?: string | null;
+        };
+        /**
+         * ProjectPage
+         * @description A page of projects, newest first.
+         */
+        ProjectPage: {
+            /** Items */
+            items: components["schemas"]["ProjectSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * ProjectPatch
+         * @description Fields to replace; those left out stay as they are (lists and objects are replaced whole).
+         */
+        ProjectPatch: {
+            /** Aspect Ratio */
+            aspect_ratio?: ("16:9" | "9:16" | "1:1") | null;
+            character?: components["schemas"]["ProjectCharacter"] | null;
+            /** Clips */
+            clips?: components["schemas"]["ClipVersion"][] | null;
+            /** Config Flavor */
+            config_flavor?: string | null;
+            /** Current Clips */
+            current_clips?: {
+                [key: string]: string;
+            } | null;
+            /** Finals */
+            finals?: components["schemas"]["FinalVideo"][] | null;
+            /** Idea */
+            idea?: string | null;
+            /** Mode */
+            mode?: ("draft" | "full") | null;
+            /** Scenes */
+            scenes?: components["schemas"]["ProjectScene"][] | null;
+            song?: components["schemas"]["ProjectSong"] | null;
+            /** Title */
+            title?: string | null;
+        };
+        /**
+         * ProjectScene
+         * @description One planned scene, with the text the creator edited it to.
+         */
+        ProjectScene: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Edited Text */
+            edited_text?: string | null;
+            /** End Time */
+            end_time?: number | null;
+            /** Id */
+            id: string;
+            /**
+             * Negative Description
+             * @default
+             */
+            negative_description?: string;
+            /** Start Time */
+            start_time?: number | null;
+        };
+        /**
+         * ProjectSong
+         * @description The song: the audio used (trimmed or not), the one it was trimmed from, and where the trim starts.
+         */
+        ProjectSong: {
+            /** Audio Id */
+            audio_id?: string | null;
+            /** Duration */
+            duration?: number | null;
+            /** Original Audio Id */
+            original_audio_id?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Trim Start */
+            trim_start?: number | null;
+        };
+        /**
+         * ProjectSummary
+         * @description One line of the project list.
+         */
+        ProjectSummary: {
+            /**
+             * Aspect Ratio
+             * @enum {string}
+             */
+            aspect_ratio: "16:9" | "9:16" | "1:1";
+            /** Config Flavor */
+            config_flavor: string | null;
+            /** Cost Usd */
+            cost_usd: number | null;
+            /** Created At */
+            created_at: number;
+            /**
+             * Duration
+             * @description The song's length in seconds.
+             */
+            duration?: number | null;
+            /**
+             * Final Video Id
+             * @description The newest final video, if any.
+             */
+            final_video_id?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "draft" | "full";
+            /** Poster Url */
+            poster_url: string | null;
+            /** Scene Count */
+            scene_count: number;
+            /** Title */
+            title: string;
+            /** Updated At */
+            updated_at: number;
+        };
+        /**
          * SceneOut
-         * @description One planned scene.
+         * @description One planned scene, its window in the song and, with a song, what the music does there.
          */
         SceneOut: {
             /** Description */
             description: string;
+            /**
+             * End Time
+             * @description End of the window; the clip is cut to it when stitched.
+             */
+            end_time: number;
+            /**
+             * Energy
+             * @description The music's energy in the window, on the song's own scale.
+             */
+            energy?: ("low" | "mid" | "high") | null;
+            /**
+             * Lipsync Suggested
+             * @description The scene has vocals: a good one to lipsync over its own window.
+             * @default false
+             */
+            lipsync_suggested?: boolean;
+            /**
+             * Lyrics
+             * @description Lyric lines sung during the window.
+             */
+            lyrics?: components["schemas"]["LyricLineOut"][];
             /** Negative Description */
             negative_description: string;
+            /**
+             * Section
+             * @description The song section the window mostly lies in (`A`, `B`…, `intro`, `outro`); null without a song.
+             */
+            section?: string | null;
+            /**
+             * Start Time
+             * @description Start of the scene's window in the song (seconds).
+             */
+            start_time: number;
+            /**
+             * Vocals
+             * @description Whether a voice (estimated) or a lyric line sounds in the window.
+             */
+            vocals?: boolean | null;
         };
         /**
          * ScenesResult
@@ -955,7 +1445,20 @@ export interface components {
          *       "scenes": [
          *         {
          *           "description": "Wide shot of the outdoor stadium stage at dusk…",
-         *           "negative_description": "indoor venue, text"
+         *           "end_time": 3.87,
+         *           "energy": "high",
+         *           "lipsync_suggested": true,
+         *           "lyrics": [
+         *             {
+         *               "end": 3.2,
+         *               "start": 0.5,
+         *               "text": "Hold on to the night"
+         *             }
+         *           ],
+         *           "negative_description": "indoor venue, text",
+         *           "section": "A",
+         *           "start_time": 0,
+         *           "vocals": true
          *         }
          *       ]
          *     }
@@ -987,6 +1490,23 @@ export interface components {
             label: string;
             /** Start */
             start: number;
+        };
+        /**
+         * ShareLink
+         * @description A read-only link to one project; whoever holds the token can read it, nothing more.
+         * @example {
+         *       "token": "q2N0n6…",
+         *       "url": "/api/shared/q2N0n6…"
+         *     }
+         */
+        ShareLink: {
+            /** Token */
+            token: string;
+            /**
+             * Url
+             * @description The read-only API route for this token.
+             */
+            url: string;
         };
         /**
          * SongAnalysis
@@ -1203,6 +1723,19 @@ export interface components {
             start: number;
         };
         /**
+         * WebhookReceived
+         * @description A verified delivery: `delivered` when a job in this process was waiting on the prediction.
+         */
+        WebhookReceived: {
+            /** Delivered */
+            delivered: boolean;
+            /**
+             * Status
+             * @constant
+             */
+            status: "accepted";
+        };
+        /**
          * VideoResult
          * @description A new video asset.
          * @example {
@@ -1333,6 +1866,15 @@ export interface operations {
             };
             /** @description Invalid request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2691,6 +3233,492 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-list_projects": {
+        parameters: {
+            query?: {
+                /** @description Projects per page. */
+                limit?: number;
+                /** @description Projects to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectPage"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-create_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description No project with that id in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-get_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description No project with that id in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-delete_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No project with that id in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-patch_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description No project with that id in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-duplicate_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description No project with that id in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-share_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareLink"];
+                };
+            };
+            /** @description No project with that id in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-unshare_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No project with that id in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "projects-get_shared_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "webhooks-replicate_webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceived"];
+                };
+            };
+            /** @description Missing, wrong, stale, replayed or tampered signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Webhooks are off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             default: {

@@ -66,6 +66,20 @@ describe("API proxy", () => {
     expect(seen[0]?.headers["x-api-key"]).toBe("server-secret");
   });
 
+  it("forwards the workspace from the browser's cookie only, never a header it sent, and never the cookie", async () => {
+    const workspace = "0f8b6c1e-2a4d-4e5f-9a1b-3c4d5e6f7a8b";
+    const request = new Request("http://next.local/api/projects", {
+      headers: { cookie: `theme=dark; encore_workspace=${workspace}`, "x-encore-workspace": "someone-else" },
+    });
+    await forward(request, "/api/projects");
+    expect(seen[0]?.headers["x-encore-workspace"]).toBe(workspace);
+    expect(seen[0]?.headers.cookie).toBeUndefined();
+    await forward(new Request("http://next.local/api/projects", { headers: { "x-encore-workspace": "someone-else" } }), "/api/projects");
+    expect(seen[1]?.headers["x-encore-workspace"]).toBeUndefined();
+    await forward(new Request("http://next.local/api/projects", { headers: { cookie: "encore_workspace=../../x" } }), "/api/projects");
+    expect(seen[2]?.headers["x-encore-workspace"]).toBeUndefined();
+  });
+
   it("sends no key when none is configured", async () => {
     await forward(new Request("http://next.local/api/a", { headers: { "x-api-key": "browser" } }), "/api/a");
     expect(seen[0]?.headers["x-api-key"]).toBeUndefined();

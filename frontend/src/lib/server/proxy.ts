@@ -1,5 +1,6 @@
 import "server-only";
 import { FORWARDING_HEADERS, provenPeer } from "./clientAddress.mjs";
+import { WORKSPACE_HEADER, workspaceFromCookie } from "./workspace.mjs";
 
 /** Hop-by-hop and host headers never forwarded in either direction. */
 const HOP_BY_HOP = new Set([
@@ -25,7 +26,7 @@ export function backendBaseUrl(): string {
 }
 
 /** Request headers the proxy sets itself (or never sends): a client's values are dropped. */
-const NOT_FORWARDED = new Set([...HOP_BY_HOP, ...FORWARDING_HEADERS, "x-api-key", "x-encore-proxy", "accept-encoding", "cookie"]);
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, ...FORWARDING_HEADERS, "x-api-key", "x-encore-proxy", WORKSPACE_HEADER, "accept-encoding", "cookie"]);
 
 function upstreamRequestHeaders(incoming: Headers): Headers {
   const headers = new Headers();
@@ -38,6 +39,9 @@ function upstreamRequestHeaders(incoming: Headers): Headers {
   // The client is the socket peer `server.mjs` saw; without its proof the API keys us by our own address.
   const client = provenPeer(incoming);
   if (client) headers.set("x-forwarded-for", client);
+  // The browser's workspace comes from its HttpOnly cookie only; a header it sent was dropped above.
+  const workspace = workspaceFromCookie(incoming.get("cookie"));
+  if (workspace) headers.set(WORKSPACE_HEADER, workspace);
   const proxyToken = process.env.MV_PROXY_TOKEN;
   if (proxyToken) headers.set("x-encore-proxy", proxyToken);
   const apiKey = process.env.API_KEY;

@@ -1,0 +1,1 @@
+"""Replicate webhooks: signature checks, the deliveries kept, and waking the job that waits on a prediction."""

@@ -1,0 +1,44 @@
+"""Making the media a project uses through the real API (offline provider, real ffmpeg)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+async def upload_song(client: httpx.AsyncClient, path: Path, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """Upload a song; the audio asset."""
+    with path.open("rb") as handle:
+        response = await client.post("/api/audio/upload", files={"file": (path.name, handle, "audio/mpeg")}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def character_image(client: httpx.AsyncClient) -> str:
+    """One offline character image; its id."""
+    body = {"character_description": "a drummer with a green beanie", "num_images": 1, "provider": "local"}
+    response = await client.post("/api/mv/generate_character_reference?wait=30", json=body)
+    assert response.status_code == 200, response.text
+    return str(response.json()["images"][0]["id"])
+
+
+async def clip(client: httpx.AsyncClient) -> dict[str, Any]:
+    """One offline clip; the video result."""
+    response = await client.post("/api/mv/generate_video?wait=30", json={"prompt": "a wide shot of the stage", "provider": "local"})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def project_body(song: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """A project body for this song."""
+    return {
+        "song": {"audio_id": song["audio_id"], "title": song["title"], "duration": song["duration"]},
+        "idea": "a band plays its last show",
+        "character": {"description": "a drummer with a green beanie"},
+        "config_flavor": "mv1",
+        "mode": "draft",
+        "aspect_ratio": "9:16",
+        **fields,
+    }
