@@ -5,6 +5,7 @@ import { shellSpecs } from "./specs/shell";
 import { fullPathSpecs } from "./specs/full-path";
 import { projectSpecs } from "./specs/projects";
 import { spendSpecs } from "./specs/spend";
+import { timelineSpecs } from "./specs/timeline";
 
 let harness: Harness | undefined;
 const getHarness = (): Harness => {
@@ -22,5 +23,6 @@ describe("Encore in Chromium", { concurrency: false }, () => {
   shellSpecs(getHarness);
   fullPathSpecs(getHarness);
   projectSpecs(getHarness);
+  timelineSpecs(getHarness);
   spendSpecs(getHarness); // last: it uses up the loopback client's generation budget
 });

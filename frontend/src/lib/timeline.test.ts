@@ -28,9 +28,9 @@ describe("timeline geometry", () => {
       60,
     );
     expect(bands.map((b) => b.name)).toEqual(["Intro", "Section A", "Section B", "Section A"]);
-    expect(bands[1].tone).toBe(bands[3].tone);
-    expect(bands[1].tone).not.toBe(bands[2].tone);
-    expect(bands[3].left + bands[3].width).toBeCloseTo(100);
+    expect(bands[1]!.tone).toBe(bands[3]!.tone);
+    expect(bands[1]!.tone).not.toBe(bands[2]!.tone);
+    expect(bands[3]!.left + bands[3]!.width).toBeCloseTo(100);
     expect(bands.reduce((sum, b) => sum + b.width, 0)).toBeCloseTo(100);
   });
 
@@ -41,9 +41,9 @@ describe("timeline geometry", () => {
     const blocks = sceneBlocks([{}, {}, { start_time: 16, end_time: 20 }, {}, {}, {}, {}, {}, {}], 60);
     expect(blocks.map((b) => b.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(blocks[0]).toMatchObject({ left: 0, width: percentOf(8, 60) });
-    expect(blocks[2].left).toBeCloseTo(percentOf(16, 60));
-    expect(blocks[2].width).toBeCloseTo(percentOf(4, 60));
-    expect(blocks[7].left + blocks[7].width).toBeCloseTo(100);
+    expect(blocks[2]!.left).toBeCloseTo(percentOf(16, 60));
+    expect(blocks[2]!.width).toBeCloseTo(percentOf(4, 60));
+    expect(blocks[7]!.left + blocks[7]!.width).toBeCloseTo(100);
   });
 
   it("reads window fields only when they are numbers", () => {

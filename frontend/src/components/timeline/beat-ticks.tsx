@@ -9,7 +9,7 @@ export function BeatTicks({ beats, downbeats, duration }: { beats: number[]; dow
         <span
           key={i}
           data-testid={tick.strong ? "timeline-downbeat" : "timeline-beat"}
-          className={tick.strong ? "absolute bottom-0 top-0 w-0.5 bg-slate-900/70" : "absolute bottom-0 h-1/3 w-px bg-slate-700/60"}
+          className={tick.strong ? "absolute bottom-0 top-0 w-0.5 bg-foreground/80" : "absolute bottom-0 h-1/3 w-px bg-foreground/50"}
           style={{ left: `${tick.left}%` }}
         />
       ))}

@@ -10,7 +10,7 @@ export function LyricLines({ lines, duration }: { lines: Array<{ start: number; 
         <li
           key={i}
           data-testid="timeline-lyric"
-          className="absolute inset-y-0 truncate border-l-2 border-slate-500 pl-1 text-xs italic leading-5 text-slate-800"
+          className="absolute inset-y-0 truncate border-l-2 border-muted-foreground pl-1 text-xs italic leading-5 text-foreground"
           style={{ left: `${line.left}%`, width: `${Math.max(line.width, 1)}%` }}
           title={line.text}
         >

@@ -16,7 +16,7 @@ export function SceneBlocks({ scenes, duration, onSelect }: { scenes: SceneWindo
             data-index={block.index}
             onClick={() => onSelect(block.index)}
             aria-label={`Scene ${block.index + 1}, ${clock(block.start)} to ${clock(block.end)}: go to its card`}
-            className="h-full w-full overflow-hidden rounded bg-slate-800 text-xs font-semibold text-white hover:bg-slate-950 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 focus-visible:ring-offset-2"
+            className="h-full w-full overflow-hidden rounded bg-primary text-xs font-semibold text-primary-foreground hover:bg-primary/90 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 focus-visible:ring-offset-background"
           >
             {block.index + 1}
           </button>

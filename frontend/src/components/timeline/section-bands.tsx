@@ -2,14 +2,14 @@ import { clock, sectionBands } from "@/lib/timeline";
 
 type SectionInput = { start: number; end: number; label: string };
 
-// Light bands with dark text: every pair passes WCAG AA contrast.
+// Dark bands with light text on the dark theme: every pair passes WCAG AA contrast.
 const TONES = [
-  "bg-sky-100 text-sky-950",
-  "bg-amber-100 text-amber-950",
-  "bg-emerald-100 text-emerald-950",
-  "bg-rose-100 text-rose-950",
-  "bg-violet-100 text-violet-950",
-  "bg-slate-200 text-slate-950",
+  "bg-sky-900 text-sky-50",
+  "bg-amber-900 text-amber-50",
+  "bg-emerald-900 text-emerald-50",
+  "bg-rose-900 text-rose-50",
+  "bg-violet-900 text-violet-50",
+  "bg-zinc-700 text-zinc-50",
 ];
 
 /** The song's sections as labelled bands; sections alike share a colour. */
@@ -22,7 +22,7 @@ export function SectionBands({ sections, duration }: { sections: SectionInput[];
           key={i}
           data-testid="timeline-section"
           data-label={band.label}
-          className={`absolute inset-y-0 overflow-hidden whitespace-nowrap border-r border-white px-1 text-xs font-medium leading-6 ${TONES[band.tone]}`}
+          className={`absolute inset-y-0 overflow-hidden whitespace-nowrap border-r border-background px-1 text-xs font-medium leading-6 ${TONES[band.tone]}`}
           style={{ left: `${band.left}%`, width: `${band.width}%` }}
           title={`${band.name}, ${clock(band.start)}–${clock(band.end)}`}
         >

@@ -25,7 +25,7 @@ export function SongTimeline({ audioId, duration, scenes, onSelectScene }: SongT
   return (
     <figure className="space-y-1" aria-label="Song timeline" data-testid="song-timeline" data-status={status}>
       {analysis ? <SectionBands sections={analysis.sections} duration={length} /> : null}
-      <div className="relative h-16 overflow-hidden rounded border bg-slate-50">
+      <div className="relative h-16 overflow-hidden rounded border bg-muted/40">
         <Waveform peaks={peaks} />
         {analysis ? <BeatTicks beats={analysis.beats} downbeats={analysis.downbeats} duration={length} /> : null}
       </div>

@@ -9,7 +9,7 @@ export function Waveform({ peaks }: { peaks: number[] }) {
     <svg
       viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
       preserveAspectRatio="none"
-      className="absolute inset-0 h-full w-full text-slate-500"
+      className="absolute inset-0 h-full w-full text-muted-foreground"
       aria-hidden
       data-testid="timeline-waveform"
       data-peaks={peaks.length}
