@@ -6,6 +6,7 @@ import { fullPathSpecs } from "./specs/full-path";
 import { projectSpecs } from "./specs/projects";
 import { formatSpecs } from "./specs/formats";
 import { spendSpecs } from "./specs/spend";
+import { timelineSpecs } from "./specs/timeline";
 
 let harness: Harness | undefined;
 const getHarness = (): Harness => {
@@ -23,6 +24,10 @@ describe("Encore in Chromium", { concurrency: false }, () => {
   shellSpecs(getHarness);
   fullPathSpecs(getHarness);
   projectSpecs(getHarness);
+<<<<<<< HEAD
   formatSpecs(getHarness);
+=======
+  timelineSpecs(getHarness);
+>>>>>>> drafts-timeline
   spendSpecs(getHarness); // last: it uses up the loopback client's generation budget
 });

@@ -108,7 +108,7 @@ export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onE
                 {lipsyncRunning ? "Lipsyncing…" : current ? "Regenerating…" : "Generating…"}
                 {clip.message ? <span className="truncate">{clip.message}</span> : null}
               </p>
-              <Progress value={Math.round(clip.progress * 100)} />
+              <Progress value={Math.round(clip.progress * 100)} aria-label={`Scene ${index + 1} clip progress`} />
             </div>
           ) : null}
           {clip.error ? (
