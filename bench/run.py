@@ -20,11 +20,8 @@ SUITES = {
     "analysis": ["bench/analysis_bench.py", "--runs", "3"],
     "polling": ["bench/polling_bench.py"],
     "media": ["bench/media_bench.py", "--runs", "3"],
-<<<<<<< HEAD
     "workers": ["bench/worker_bench.py", "--clips", "64", "--pickups", "50"],
-=======
     "draft": ["bench/draft_bench.py", "--runs", "3"],
->>>>>>> drafts-timeline
 }
 
 
@@ -182,7 +179,6 @@ def media_section(r: dict[str, Any]) -> list[str]:
     ]
 
 
-<<<<<<< HEAD
 def workers_section(r: dict[str, Any]) -> list[str]:
     if "one_worker" not in r:
         return ["Worker benchmark failed to run.", ""]
@@ -206,7 +202,10 @@ def workers_section(r: dict[str, Any]) -> list[str]:
         f"Job pickup (queued → running) with two idle workers, {pick['samples']} jobs one at a time: p50 {pick['p50_ms']} ms,",
         f"p99 {pick['p99_ms']} ms (max {pick['max_ms']} ms). Workers are woken by Procrastinate's NOTIFY on insert; the",
         "poll every `MV_WORKER_POLL_SECONDS` is only the fallback.",
-=======
+        "",
+    ]
+
+
 def draft_section(r: dict[str, Any]) -> list[str]:
     if "encore" not in r:
         return ["Draft benchmark failed to run.", ""]
@@ -222,7 +221,6 @@ def draft_section(r: dict[str, Any]) -> list[str]:
         "",
         f"Encore ÷ previous: {r['encore_over_previous']}× the wall time, {r['encore_over_previous_cpu']}× the CPU. "
         f"Target under {r['target_ratio']} × the song's length: {r['target_met']} (from CPU on two free cores: {r['target_met_cpu']}).",
->>>>>>> drafts-timeline
         "",
     ]
 
@@ -328,15 +326,12 @@ def main() -> None:
         "## Media work beside light requests",
         "",
         *media_section(reports.get("media", {})),
-<<<<<<< HEAD
         "## Workers on PostgreSQL",
         "",
         *workers_section(reports.get("workers", {})),
-=======
         "## Offline drafts",
         "",
         *draft_section(reports.get("draft", {})),
->>>>>>> drafts-timeline
         "## Where a target is missed",
         "",
         *limits_section(reports),
@@ -356,14 +351,11 @@ def main() -> None:
         "  shares with the fake, so counts are exact and independent of the machine.",
         "- Media: `bench/media_bench.py`; a real Encore process on loopback; `/healthz` probed from a separate",
         "  process; peak RSS from `/proc` (VmHWM, reset before the measured call); medians of several runs.",
-<<<<<<< HEAD
         "- Workers: `bench/worker_bench.py`; a PostgreSQL cluster from the tests' helper, real API and worker",
         "  processes on loopback, one run (job states read from the database).",
-=======
         "- Draft: `bench/draft_bench.py`; both renderers in one process through `mv.core.ffmpeg` (two at a time),",
         "  the same song windows, character image and stitch engine; the previous renderer is kept in",
         "  `bench/draft_baseline.py`; CPU is the ffmpeg processes' user + system time.",
->>>>>>> drafts-timeline
         "",
         "Raw JSON of this run: `bench/.work/last.json`.",
         "",

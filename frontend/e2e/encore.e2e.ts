@@ -24,10 +24,7 @@ describe("Encore in Chromium", { concurrency: false }, () => {
   shellSpecs(getHarness);
   fullPathSpecs(getHarness);
   projectSpecs(getHarness);
-<<<<<<< HEAD
   formatSpecs(getHarness);
-=======
   timelineSpecs(getHarness);
->>>>>>> drafts-timeline
   spendSpecs(getHarness); // last: it uses up the loopback client's generation budget
 });

@@ -18,12 +18,7 @@ from mv.scenes.music import draft_sentence
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-<<<<<<< HEAD
-FPS = 24
 IMAGE_SIZES = {"1:1": (768, 768), "16:9": (1024, 576), "9:16": (576, 1024)}
-=======
-IMAGE_SIZE = 768
->>>>>>> drafts-timeline
 AUDIO_RATE = 48000
 
 SCENE_MODEL = "local/draft-scenes"
@@ -62,6 +57,14 @@ def _drawtext(textfile: Path, font: Path, size: int, x: str, y: str, *, box: str
     return (
         f"drawtext={_font(font)}:textfile={textfile}:expansion=none:fontsize={size}:fontcolor=white:line_spacing=6"
         f":box=1:boxcolor={box}:boxborderw=14:x={x}:y={y}"
+    )
+
+
+def _fit(width: int, height: int) -> str:
+    """The landscape layout fitted into another frame shape, on a dark band."""
+    return (
+        f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=0x101018,setsar=1,format=yuv420p[v]"
     )
 
 
@@ -133,27 +136,12 @@ class LocalProvider:
         await ffmpeg.ffmpeg(["-f", "lavfi", "-i", graph, "-frames:v", "1", "-c:v", "png", "-f", "image2", f"file:{out}"])
 
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
-<<<<<<< HEAD
-        """An 8 s 720p H.264 draft at the flavor's aspect ratio: panned character image, scene text, DRAFT badge, the song's waveform."""
-=======
-        """A 720p H.264 visualizer draft: panned character, beat pulse, section colour, spectrum, lyrics and a lower third."""
->>>>>>> drafts-timeline
+        """A 720p H.264 visualizer draft at the flavor's aspect ratio: panned character, beat pulse, section colour, spectrum, lyrics, lower third."""
         started = time.monotonic()
         seconds = float(brief.duration or params.duration)
         width, height = frame_size(params.aspect_ratio)
         out = workdir / "clip.mp4"
         raw = _digest("clip", brief.prompt, brief.seed)
-<<<<<<< HEAD
-        text = _write_text(workdir / "scene.txt", _wrap(brief.prompt, 58 if width >= 1280 else 34, 4 if width >= 1280 else 6))
-        badge = _write_text(workdir / "badge.txt", "DRAFT")
-        seed = int.from_bytes(raw[6:10], "big") % 2**31
-        args: list[str] = [
-            "-f", "lavfi", "-i",
-            f"gradients=s={width // 4}x{height // 4}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.01:rate={FPS}:duration={seconds}",
-        ]
-        base = f"[0:v]scale={width}:{height},format=yuv420p,setsar=1"
-=======
->>>>>>> drafts-timeline
         if brief.reference_image is not None:
             args = ffmpeg.local_input(brief.reference_image, ffmpeg.IMAGE_FORMATS)
         else:
@@ -167,19 +155,9 @@ class LocalProvider:
             seconds=seconds, prompt=brief.prompt, music=brief.music, has_audio=brief.audio_segment is not None,
             files=draft_video.TextFiles(workdir), image_input=0, audio_input=1,
         )
-<<<<<<< HEAD
-        if brief.audio_segment is not None:
-            graph = (
-                f"{base}[scene];[{audio_index}:a]asplit[wa][pa];"
-                f"[wa]aformat=channel_layouts=mono,showwaves=s={width}x140:mode=cline:rate={FPS}:colors=white@0.85[w];"
-                f"[scene][w]overlay=x=0:y=H-h-150:eof_action=pass,{overlays}[v];"
-                f"[pa]aresample={AUDIO_RATE},apad[a]"
-            )
-        else:
-            graph = f"{base},{overlays}[v];[{audio_index}:a]anull[a]"
-=======
+        if (width, height) != (WIDTH, HEIGHT):
+            graph = graph.removesuffix("format=yuv420p[v]") + _fit(width, height)
         graph += f";[pa]aresample={AUDIO_RATE},apad[a]" if brief.audio_segment is not None else ";[1:a]anull[a]"
->>>>>>> drafts-timeline
         args += [
             "-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-t", f"{seconds}",
             "-r", str(FPS), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-g", str(FPS * 2),

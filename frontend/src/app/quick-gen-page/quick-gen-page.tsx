@@ -6,15 +6,12 @@ import { Loader2 } from "lucide-react";
 import { SongTimeline } from "@/components/timeline/song-timeline";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-<<<<<<< HEAD
 import { SpendConfirmDialog } from "@/components/spend-confirm-dialog";
 import { formatUsd, needsConfirmation, type Estimate, type EstimateRequest } from "@/lib/estimate";
 import type { SceneState } from "@/lib/genState";
 import { useEstimate } from "@/lib/hooks/useEstimate";
 import { CLIP_SECONDS } from "@/lib/lipsync";
-=======
 import { goToSceneCard, windowFields } from "@/lib/timeline";
->>>>>>> drafts-timeline
 import { ConfigurationCard } from "./configuration-card";
 import { FinalVideoCard } from "./final-video-card";
 import { InputDataCard } from "./input-data-card";
