@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import cast
+from typing import Any, cast
 
 from mv.core.db.buckets import SharedBuckets
 from mv.core.errors import BadRequest
@@ -39,6 +39,8 @@ class ProviderRegistry:
         self.unfinished_jobs = unfinished_jobs
         self.local = LocalProvider()
         self._replicate: ReplicateProvider | None = None
+        self.prediction_listeners: list[Callable[[str, str, str, dict[str, Any], float], Awaitable[None]]] = []
+        """Called with (job id, step, model, prediction, estimated USD) when a paid prediction succeeds."""
 
     @property
     def default(self) -> ProviderName:
@@ -66,7 +68,12 @@ class ProviderRegistry:
             return self.local
         if self._replicate is None:
             self._replicate = ReplicateProvider(
-                self.settings, self.storage, self.unfinished_jobs, webhooks=self.webhooks, buckets=self.buckets
+                self.settings,
+                self.storage,
+                self.unfinished_jobs,
+                webhooks=self.webhooks,
+                listeners=self.prediction_listeners,
+                buckets=self.buckets,
             )
         return self._replicate
 

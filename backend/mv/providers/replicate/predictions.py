@@ -103,6 +103,13 @@ class Predictions:
         self, ctx: JobContext, step: str, ref: str, build_input: Callable[[], Awaitable[dict[str, Any]]]
     ) -> tuple[Any, str, dict[str, Any]]:
         """(output, prediction id, input sent); the input is only built (files uploaded) when no prediction exists yet."""
+        prediction, prediction_id, sent = await self.run_prediction(ctx, step, ref, build_input)
+        return prediction.get("output"), prediction_id, sent
+
+    async def run_prediction(
+        self, ctx: JobContext, step: str, ref: str, build_input: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> tuple[dict[str, Any], str, dict[str, Any]]:
+        """(finished prediction, its id, input sent), as `run`."""
         key = f"{STATE_PREFIX}{step}"
         saved: dict[str, Any] = dict(ctx.state.get(key) or {})
         prediction_id = saved.get("id")
@@ -123,7 +130,7 @@ class Predictions:
             await ctx.checkpoint(**{key: {**saved, "id": prediction_id}, "prediction_id": prediction_id})
             log.info("prediction_created", step=step, prediction_id=prediction_id, model=ref)
         prediction = await self.wait(prediction_id, ref)
-        return prediction.get("output"), prediction_id, sent or {}
+        return prediction, prediction_id, sent or {}
 
     async def _send(self, attempt: Attempt) -> str:
         """POST one create, bounded by the timeout; while it is in flight, identical reconciles wait for it."""
