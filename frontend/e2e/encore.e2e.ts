@@ -6,6 +6,7 @@ import { fullPathSpecs } from "./specs/full-path";
 import { projectSpecs } from "./specs/projects";
 import { formatSpecs } from "./specs/formats";
 import { spendSpecs } from "./specs/spend";
+import { timelineSpecs } from "./specs/timeline";
 
 let harness: Harness | undefined;
 const getHarness = (): Harness => {
@@ -24,5 +25,6 @@ describe("Encore in Chromium", { concurrency: false }, () => {
   fullPathSpecs(getHarness);
   projectSpecs(getHarness);
   formatSpecs(getHarness);
+  timelineSpecs(getHarness);
   spendSpecs(getHarness); // last: it uses up the loopback client's generation budget
 });

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
+from mv.core.db.buckets import SharedBuckets
 from mv.core.errors import BadRequest
 from mv.core.settings import Settings
 from mv.core.storage import MediaStorage
@@ -29,7 +30,9 @@ class ProviderRegistry:
         storage: MediaStorage,
         unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
         webhooks: WebhookHub | None = None,
+        buckets: SharedBuckets | None = None,
     ) -> None:
+        self.buckets = buckets
         self.settings = settings
         self.webhooks = webhooks
         self.storage = storage
@@ -65,7 +68,12 @@ class ProviderRegistry:
             return self.local
         if self._replicate is None:
             self._replicate = ReplicateProvider(
-                self.settings, self.storage, self.unfinished_jobs, webhooks=self.webhooks, listeners=self.prediction_listeners
+                self.settings,
+                self.storage,
+                self.unfinished_jobs,
+                webhooks=self.webhooks,
+                listeners=self.prediction_listeners,
+                buckets=self.buckets,
             )
         return self._replicate
 

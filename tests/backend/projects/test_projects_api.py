@@ -67,6 +67,8 @@ async def test_bad_projects_are_refused_with_nothing_changed(client: httpx.Async
     assert (await client.get(f"/api/projects/{project['id']}")).json() == project
     assert (await client.get(f"/api/projects/{new_id()}")).status_code == 404
     assert (await client.get("/api/projects/not-a-uuid")).status_code == 422
+    refused = await client.put(f"/api/projects/{project['id']}", json={})
+    assert refused.status_code == 405 and refused.headers["allow"] == "DELETE, GET, PATCH"  # every route at the path
 
 
 async def test_the_list_is_newest_first_and_paginated(client: httpx.AsyncClient, media: MediaFactory) -> None:

@@ -20,7 +20,7 @@ from mv.flavors.models import split_ref
 from mv.jobs.runner import JobContext
 from mv.providers.replicate.api import UNREACHABLE, ReplicateApi, api_base, retry_after
 from mv.providers.replicate.claims import STATE_PREFIX, Claims, fingerprint
-from mv.providers.replicate.pacing import Clock, PollSchedule
+from mv.providers.replicate.pacing import CREATE_BUDGET_PER_SECOND, CREATE_BURST, Budget, Clock, PollSchedule, TokenBudget
 from mv.providers.replicate.parsing import parse_time
 from mv.webhooks.hub import WebhookHub
 
@@ -75,7 +75,10 @@ class Predictions:
 
     reconcile_attempts: int = 3
 
-    def __init__(self, api: ReplicateApi, client: replicate.Client, claims: Claims, *, poll_interval: float, clock: Clock) -> None:
+    def __init__(
+        self, api: ReplicateApi, client: replicate.Client, claims: Claims, *, poll_interval: float, clock: Clock, creates: Budget | None = None
+    ) -> None:
+        self.creates: Budget = creates or TokenBudget(CREATE_BUDGET_PER_SECOND, CREATE_BURST, clock)
         self.api = api
         self.client = client
         self.claims = claims
@@ -133,6 +136,7 @@ class Predictions:
         """POST one create, bounded by the timeout; while it is in flight, identical reconciles wait for it."""
         name, version = split_ref(attempt.ref)
         created: str | None = None
+        await self.creates.wait()
         self.claims.begin_create(attempt.fingerprint)
         try:
             # The client sends creates with no timeout at all, so bound it here.

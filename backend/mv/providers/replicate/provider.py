@@ -22,7 +22,8 @@ from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneB
 from mv.providers.replicate.api import UNREACHABLE, ReplicateApi
 from mv.providers.replicate.claims import Claims
 from mv.providers.replicate.files import Files
-from mv.providers.replicate.pacing import Clock
+from mv.core.db.buckets import SharedBuckets
+from mv.providers.replicate.pacing import Clock, budgets
 from mv.providers.replicate.parsing import first_url, output_text, parse_scenes, public_inputs
 from mv.providers.replicate.predictions import Predictions, create_client
 from mv.webhooks.hub import WebhookHub
@@ -46,15 +47,18 @@ class ReplicateProvider:
         clock: Clock | None = None,
         webhooks: WebhookHub | None = None,
         listeners: list[PredictionListener] | None = None,
+        buckets: SharedBuckets | None = None,
     ) -> None:
         token = settings.replicate_token
         if not token:
             raise ValueError("the replicate provider needs a token")
         self.clock = clock or Clock()
-        self.api = ReplicateApi(settings.replicate_base_url, token, settings.replicate_timeout, self.clock)
+        reads, creates = budgets(token, self.clock, buckets)
+        self.api = ReplicateApi(settings.replicate_base_url, token, settings.replicate_timeout, self.clock, reads)
         self.client = create_client(settings.replicate_base_url, token, settings.replicate_timeout)
         self.predictions = Predictions(
-            self.api, self.client, Claims(unfinished_jobs), poll_interval=settings.replicate_poll_interval, clock=self.clock
+            self.api, self.client, Claims(unfinished_jobs), poll_interval=settings.replicate_poll_interval, clock=self.clock,
+            creates=creates,
         )
         if webhooks is not None and settings.webhook_url:
             self.predictions.use_webhooks(webhooks, settings.webhook_url, settings.replicate_webhook_poll_interval)

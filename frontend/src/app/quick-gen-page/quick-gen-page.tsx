@@ -3,6 +3,7 @@
 import { useState } from "react";
 import Link from "next/link";
 import { Loader2 } from "lucide-react";
+import { SongTimeline } from "@/components/timeline/song-timeline";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { SpendConfirmDialog } from "@/components/spend-confirm-dialog";
@@ -10,6 +11,7 @@ import { formatUsd, needsConfirmation, type Estimate, type EstimateRequest } fro
 import type { SceneState } from "@/lib/genState";
 import { useEstimate } from "@/lib/hooks/useEstimate";
 import { CLIP_SECONDS } from "@/lib/lipsync";
+import { goToSceneCard, windowFields } from "@/lib/timeline";
 import { ConfigurationCard } from "./configuration-card";
 import { FinalVideoCard } from "./final-video-card";
 import { InputDataCard } from "./input-data-card";
@@ -80,7 +82,20 @@ export function QuickGenPage() {
         </Badge>
       </div>
       <ConfigurationCard flavor={flavor} flavorState={flavorState} flavorNote={flavorNote} onFlavor={chooseFlavor} />
-      <InputDataCard jobData={jobData} flavor={flavor} />
+      <InputDataCard
+        jobData={jobData}
+        flavor={flavor}
+        timeline={
+          jobData.audioId ? (
+            <SongTimeline
+              audioId={jobData.audioId}
+              duration={jobData.audioDuration}
+              scenes={state.scenes.map(windowFields)}
+              onSelectScene={(index) => goToSceneCard(state.scenes[index]?.id)}
+            />
+          ) : null
+        }
+      />
       <ScenesCard
         state={state}
         jobData={jobData}

@@ -3,7 +3,7 @@ import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Section } from "@/components/section";
 import type { GenState, SceneState } from "@/lib/genState";
-import { sceneWindow, windowInsideTrack } from "@/lib/lipsync";
+import { planInsideTrack, planWindow } from "@/lib/lipsync";
 import type { QuickJobData } from "@/lib/quickJob";
 import { SceneCard } from "./scene-card";
 
@@ -53,9 +53,9 @@ export function ScenesCard({ state, jobData, onRetryPlan, onEdit, onRegenerate, 
             key={scene.id}
             scene={scene}
             index={index}
-            songWindow={sceneWindow(index, jobData.audioDuration)}
+            songWindow={planWindow(scene.music, index, jobData.audioDuration)}
             hasAudio={Boolean(jobData.audioId)}
-            insideTrack={windowInsideTrack(index, jobData.audioDuration)}
+            insideTrack={planInsideTrack(scene.music, index, jobData.audioDuration)}
             onEdit={(description) => onEdit(scene.id, description)}
             onRegenerate={(withLipsync) => onRegenerate(scene, index, withLipsync)}
             costs={costs}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0007"  # re-chained after the migrations (0005-0007) that reached main first
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
