@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from mv.analysis import service
 from mv.analysis.schemas import Lyrics, LyricsRequest, SongAnalysis
-from mv.core.errors import ErrorBody
+from mv.core.errors import ErrorBody, NotFound
 from mv.core.ids import IdPath
 from mv.core.limits import PAID_LIMIT
 from mv.deps import ServicesDep
 from mv.jobs.schemas import Job
 from mv.jobs.service import JOB_RESPONSES, accepted
+from mv.stitch import subtitles
 
 router = APIRouter(prefix="/api/audio", tags=["analysis"])
 
@@ -52,3 +53,35 @@ async def reanalyse(audio_id: IdPath, services: ServicesDep, wait: float = Query
 async def post_lyrics(audio_id: IdPath, body: LyricsRequest, services: ServicesDep) -> Lyrics | JSONResponse:
     """Keep LRC or plain lyrics with the song; plain lines are timed over its vocal stretches (202 until analysed)."""
     return _answer(await service.store_lyrics(services, str(audio_id), body))  # type: ignore[return-value]
+
+
+async def _subtitle_lines(services: ServicesDep, audio_id: str) -> list:  # type: ignore[type-arg]
+    lines = subtitles.within(await service.timed_lyrics(services, audio_id), None)
+    if not lines:
+        raise NotFound(f"The song {audio_id} has no timed lyrics.")
+    return lines
+
+
+SUBTITLE_RESPONSES: dict[int | str, dict[str, object]] = {**ERRORS, 409: {"model": ErrorBody}}
+
+
+@router.get(
+    "/lyrics/{audio_id}.srt", response_class=PlainTextResponse, responses=SUBTITLE_RESPONSES, summary="A song's lyrics as SubRip subtitles",
+)
+async def lyrics_srt(audio_id: IdPath, services: ServicesDep) -> PlainTextResponse:
+    """The timed lyrics as an `.srt` download (404 when the song has none, or plain lines not yet timed)."""
+    text = subtitles.srt(await _subtitle_lines(services, str(audio_id)))
+    return PlainTextResponse(text, media_type="application/x-subrip", headers=_download(audio_id, "srt"))
+
+
+@router.get(
+    "/lyrics/{audio_id}.vtt", response_class=PlainTextResponse, responses=SUBTITLE_RESPONSES, summary="A song's lyrics as WebVTT subtitles",
+)
+async def lyrics_vtt(audio_id: IdPath, services: ServicesDep) -> PlainTextResponse:
+    """The timed lyrics as a `.vtt` download, for a `<track>` element or a player."""
+    text = subtitles.vtt(await _subtitle_lines(services, str(audio_id)))
+    return PlainTextResponse(text, media_type="text/vtt", headers=_download(audio_id, "vtt"))
+
+
+def _download(audio_id: object, ext: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="lyrics-{audio_id}.{ext}"'}

@@ -97,6 +97,13 @@ def _result(asset: Asset, document: dict[str, Any]) -> SongAnalysis:
     )
 
 
+async def timed_lyrics(services: Services, audio_id: str) -> list[LyricLine]:
+    """The song's timed lyric lines (plain lines once the song is analysed); empty without lyrics."""
+    asset = await require_one(services, "audio", audio_id)
+    lines, _ = _timed_lyrics(asset.info.get(LYRICS_KEY), _stored(asset))
+    return lines
+
+
 def _timed_lyrics(stored: Any, document: dict[str, Any] | None) -> tuple[list[LyricLine], str | None]:
     """Timed lines of stored lyrics; plain lines are laid over the analysis' vocal stretches."""
     if not isinstance(stored, dict):

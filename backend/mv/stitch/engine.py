@@ -14,10 +14,12 @@ from pathlib import Path
 from mv.core import ffmpeg
 from mv.core.ffmpeg import AUDIO_FORMATS, VIDEO_FORMATS, local_input
 from mv.media.clips import ClipInfo, ClipSpec, positive, probe_clip
+from mv.stitch.subtitles import burn_filter
 
 __all__ = ["ClipInfo", "ClipSpec", "StitchReport", "choose_target", "concat", "encode_song", "encoded_duration", "probe_clip", "stitch"]
 
 CONCAT_FORMATS = f"concat,{VIDEO_FORMATS}"
+SUBTITLE_FORMATS = "srt"
 ENCODERS = {"h264": "libx264", "hevc": "libx265"}
 H264_PROFILES = {"Constrained Baseline": "baseline", "Baseline": "baseline", "Main": "main", "High": "high", "High 10": "high10", "High 4:2:2": "high422", "High 4:4:4 Predictive": "high444"}
 FALLBACK = {"codec": "h264", "profile": "High", "pix_fmt": "yuv420p"}
@@ -133,29 +135,48 @@ async def encoded_duration(track: Path) -> float:
     return positive(data.get("format", {}).get("duration")) or 0.0
 
 
+@dataclass(frozen=True)
+class Lyrics:
+    """Lyrics for the output: an SRT file muxed as a `mov_text` track, or an ASS file burned into the picture."""
+
+    path: Path
+    burned: bool = False
+
+
 async def concat(
-    clips: list[ClipInfo], out: Path, workdir: Path, *, song: Path | None, clip_audio: bool, song_encoded: bool = False, length: float | None = None
+    clips: list[ClipInfo], out: Path, workdir: Path, *, song: Path | None, clip_audio: bool, song_encoded: bool = False, length: float | None = None,
+    lyrics: Lyrics | None = None, target: ClipSpec | None = None,
 ) -> bool:
     """Join same-spec clips by stream copy into `out` with at most one audio track; returns whether it has audio.
 
     `song_encoded` says `song` is already the AAC track (see `encode_song`) and covers the video: it is then copied.
     `length` cuts the output short of the clips' total (at the song's end).
+    `lyrics` adds a soft subtitle track (video still copied) or burns styled lyrics in (video re-encoded to `target`).
     """
     listing = write_list(clips, workdir)
     total = sum(c.duration for c in clips) if length is None else length
     args = local_input(listing, CONCAT_FORMATS, fmt="concat")
+    soft = lyrics is not None and not lyrics.burned
+    if soft and lyrics is not None:
+        args += local_input(lyrics.path, SUBTITLE_FORMATS, fmt="srt")
+    audio_input = 2 if soft else 1
     has_audio = True
     if song is not None and song_encoded:
-        args += [*local_input(song, AUDIO_FORMATS), "-map", "0:v:0", "-map", "1:a:0", "-c:a", "copy"]
+        args += [*local_input(song, AUDIO_FORMATS), "-map", "0:v:0", "-map", f"{audio_input}:a:0", "-c:a", "copy"]
     elif song is not None:
-        args += [*local_input(song, AUDIO_FORMATS), "-map", "0:v:0", "-map", "1:a:0", "-af", "apad"]
+        args += [*local_input(song, AUDIO_FORMATS), "-map", "0:v:0", "-map", f"{audio_input}:a:0", "-af", "apad"]
     elif clip_audio and any(c.has_audio for c in clips):
-        inputs, graph = _clip_audio_graph(clips, 1)
+        inputs, graph = _clip_audio_graph(clips, audio_input)
         args += [*inputs, "-filter_complex", graph, "-map", "0:v:0", "-map", "[aout]"]
     else:
         args += ["-map", "0:v:0"]
         has_audio = False
-    args += ["-c:v", "copy"]
+    if lyrics is not None and lyrics.burned and target is not None:
+        args += ["-vf", burn_filter(lyrics.path), *_encode_args(target)]
+    else:
+        args += ["-c:v", "copy"]
+    if soft:
+        args += ["-map", "1:s:0", "-c:s", "mov_text", "-metadata:s:s:0", "language=und", "-metadata:s:s:0", "handler_name=Lyrics"]
     if not has_audio:
         args += ["-an"]
     elif not song_encoded:
@@ -176,6 +197,7 @@ async def stitch(
     encoded_song: tuple[Path, float] | None = None,
     known: list[ClipInfo | None] | None = None,
     windows: list[tuple[float, float] | None] | None = None,
+    lyrics: Lyrics | None = None,
 ) -> StitchReport:
     """Stitch clips in order into `out`; only clips that differ from the majority spec are re-encoded, in parallel.
 
@@ -211,7 +233,7 @@ async def stitch(
     copy_song = encoded_song is not None and song is not None and encoded_song[1] >= length
     has_audio = await concat(
         clips, out, workdir, song=encoded_song[0] if copy_song and encoded_song else song, clip_audio=clip_audio,
-        song_encoded=copy_song, length=length,
+        song_encoded=copy_song, length=length, lyrics=lyrics, target=target,
     )
     finished = time.perf_counter()
     return StitchReport(

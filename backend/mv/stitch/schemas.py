@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,11 @@ class StitchRequest(BaseModel):
     )
     audio_id: uuid.UUID | None = Field(None, description="The song to use as the only soundtrack, from its start; the video ends where the song does.")
     suppress_video_audio: bool = Field(False, description="Without `audio_id`: drop the clips' own audio.")
+    lyrics: Literal["soft", "burned", "off"] = Field(
+        "soft",
+        description="With `audio_id` and timed lyrics: `soft` adds a `mov_text` subtitle track the player toggles (the video is "
+        "still stream-copied); `burned` draws styled lyrics into the picture (the whole video is re-encoded, slower); `off` leaves them out.",
+    )
 
 
 class VideoResult(BaseModel):

@@ -16,9 +16,10 @@ from mv.core.logging import get_logger
 from mv.deps import Services
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
-from mv.media.clips import ClipInfo, probe_clip
+from mv.media.clips import ClipInfo, ClipSpec, probe_clip
 from mv.media.videos import video_key, store_video
-from mv.stitch import engine
+from mv.analysis.service import timed_lyrics
+from mv.stitch import engine, subtitles
 from mv.stitch.schemas import StitchRequest
 
 log = get_logger(__name__)
@@ -32,6 +33,41 @@ class StitchTooLong(EncoreError):
     """The clips add up to more than one stitch may hold."""
 
     status_code = 422
+
+
+class MixedAspectRatios(EncoreError):
+    """The clips do not share one shape (landscape, portrait or square)."""
+
+    status_code = 422
+
+
+def shape(spec: ClipSpec) -> str:
+    """`landscape`, `portrait` or `square`, from the displayed width (with its sample aspect ratio) over the height."""
+    num, _, den = spec.sar.partition(":")
+    try:
+        sar = float(num) / float(den or 1) or 1.0
+    except (ValueError, ZeroDivisionError):
+        sar = 1.0
+    ratio = spec.width * sar / max(1, spec.height)
+    return "square" if 0.95 <= ratio <= 1.05 else ("landscape" if ratio > 1 else "portrait")
+
+
+def check_shapes(probes: list[ClipInfo]) -> None:
+    """Refuse (422) clips of different shapes: one 9:16 clip letterboxed into a 16:9 video is never what was meant."""
+    shapes = [shape(p.spec) for p in probes]
+    if len(set(shapes)) > 1:
+        counts = ", ".join(f"{shapes.count(s)} {s}" for s in dict.fromkeys(shapes))
+        first_odd = next(i for i, s in enumerate(shapes) if s != shapes[0])
+        raise MixedAspectRatios(
+            f"The clips mix aspect ratios ({counts}; clip {first_odd + 1} is the first that differs from clip 1); "
+            "stitch clips of one aspect ratio."
+        )
+
+
+class CannotBurnLyrics(EncoreError):
+    """The media folder's path cannot be handed to the subtitle renderer."""
+
+    status_code = 500
 
 
 def song_cache_path(services: Services, audio_id: str) -> Path:
@@ -112,6 +148,28 @@ def check_length(services: Services, probes: list[ClipInfo]) -> None:
         )
 
 
+async def lyrics_file(
+    services: Services, audio_id: str, mode: str, song_seconds: float | None, first: ClipInfo, workdir: Path
+) -> engine.Lyrics | None:
+    """The song's timed lyrics as a subtitle file for the stitch (SRT for a soft track, styled ASS to burn in); None without any."""
+    if mode == "off":
+        return None
+    lines = subtitles.within(await timed_lyrics(services, audio_id), song_seconds)
+    if not lines:
+        return None
+    if mode == "burned":
+        path = workdir / "lyrics.ass"
+        path.write_text(subtitles.ass(lines, first.spec.width, first.spec.height), encoding="utf-8")
+        try:
+            subtitles.burn_filter(path)
+        except ValueError:
+            raise CannotBurnLyrics("Burned-in lyrics need a media folder whose path has only letters, digits, '_', '.', '-' and '/'.") from None
+        return engine.Lyrics(path, burned=True)
+    path = workdir / "lyrics.srt"
+    path.write_text(subtitles.srt(lines), encoding="utf-8")
+    return engine.Lyrics(path)
+
+
 async def start(services: Services, body: StitchRequest) -> Job:
     """Check every input and the output's length, record the output asset (its id is the job id), and submit the job."""
     video_ids = [str(v) for v in body.video_ids]
@@ -119,13 +177,15 @@ async def start(services: Services, body: StitchRequest) -> Job:
     audio_id = str(body.audio_id) if body.audio_id else None
     if audio_id:
         await require_one(services, "audio", audio_id)
-    check_length(services, await clip_probes(services, clips))
+    probes = await clip_probes(services, clips)
+    check_length(services, probes)
+    check_shapes(probes)
     video_id = new_id()
     await services.assets.insert(
         asset_id=video_id, kind="video", status="queued", job_id=video_id, storage_key=video_key(video_id),
         info={"source": "stitch", "inputs": {"video_ids": video_ids, "audio_id": audio_id}},
     )
-    request = {"video_ids": video_ids, "audio_id": audio_id, "suppress_video_audio": body.suppress_video_audio, "video_id": video_id}
+    request = {"video_ids": video_ids, "audio_id": audio_id, "suppress_video_audio": body.suppress_video_audio, "video_id": video_id, "lyrics": body.lyrics}
     return await services.runner.submit(JOB_KIND, request, job_id=video_id)
 
 
@@ -158,10 +218,11 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
     song_seconds = float(song.info.get("duration") or 0) if song else 0.0
     with services.storage.workspace() as workdir:
         out = workdir / "stitched.mp4"
+        lyrics = await lyrics_file(services, audio_id, request.get("lyrics", "soft"), song_seconds or None, probes[0], workdir) if audio_id else None
         report = await engine.stitch(
             paths, out, workdir, song=song_file, song_seconds=song_seconds or None,
             clip_audio=not request.get("suppress_video_audio", False), encoded_song=track, known=list(probes),
-            windows=[clip_window(c) for c in clips],
+            windows=[clip_window(c) for c in clips], lyrics=lyrics,
         )
         await ctx.progress(0.9, "Storing the video")
         stored = await store_video(services, out, video_id)
@@ -177,6 +238,7 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
         "audio_id": audio_id,
         "suppress_video_audio": bool(request.get("suppress_video_audio")),
         "has_audio": report.has_audio,
+        "lyrics": ("burned" if lyrics.burned else "soft") if lyrics else None,
         "audio_track": ("song_copied" if report.song_copied else "song_encoded") if audio_id else ("clips" if report.has_audio else None),
         "draft": any(bool((c.info.get("provenance") or {}).get("draft")) for c in clips),
         "local_video_url": stored.local_video_url,

@@ -29,10 +29,22 @@ export interface ClipState {
   history: ClipVersion[];
 }
 
+/** Where a planned scene sits in the song and what the music does there (absent in states saved before plans had it). */
+export interface SceneMusic {
+  start_time: number;
+  end_time: number;
+  section: string | null;
+  energy: "low" | "mid" | "high" | null;
+  vocals: boolean | null;
+  lyrics: string[];
+  lipsyncSuggested: boolean;
+}
+
 export interface SceneState {
   id: string;
   description: string;
   negativeDescription: string;
+  music?: SceneMusic;
   clip: ClipState;
 }
 
@@ -101,7 +113,7 @@ export type GenAction =
   | { type: "hydrate"; state: GenState }
   | { type: "scenesStarted"; jobId: string | null; requestKey: string }
   | { type: "scenesFailed"; error: string }
-  | { type: "scenesLoaded"; scenes: { id: string; description: string; negativeDescription: string }[] }
+  | { type: "scenesLoaded"; scenes: { id: string; description: string; negativeDescription: string; music?: SceneMusic }[] }
   | { type: "sceneEdited"; sceneId: string; description: string }
   | { type: "clipStarted"; sceneId: string; operation: "generate" | "lipsync"; jobId: string | null; requestKey: string }
   | { type: "clipJobAssigned"; sceneId: string; jobId: string }

@@ -49,3 +49,18 @@ describe("sceneWindow", () => {
     expect(sceneWindow(3, 25.456)).toEqual({ start_time: 24, end_time: 25.46 });
   });
 });
+
+import { planInsideTrack, planWindow } from "./lipsync";
+
+describe("planWindow", () => {
+  it("uses the plan's own window when the scene has one, else the 8 s grid cut at the song's end", () => {
+    expect(planWindow({ start_time: 3.87, end_time: 7.62 }, 1, 30)).toEqual({ start_time: 3.87, end_time: 7.62 });
+    expect(planWindow(undefined, 1, 12)).toEqual({ start_time: 8, end_time: 12 });
+    expect(planWindow({ start_time: 5, end_time: 5 }, 0, 30)).toEqual({ start_time: 0, end_time: 8 });
+  });
+  it("knows whether a planned window starts inside the track", () => {
+    expect(planInsideTrack({ start_time: 28, end_time: 31 }, 9, 30)).toBe(true);
+    expect(planInsideTrack({ start_time: 30, end_time: 34 }, 0, 30)).toBe(false);
+    expect(planInsideTrack(undefined, 4, 25)).toBe(false);
+  });
+});

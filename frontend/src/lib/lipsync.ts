@@ -41,3 +41,24 @@ export function windowInsideTrack(sceneIndex: number, durationSeconds: number | 
   if (durationSeconds === null || durationSeconds === undefined) return true;
   return lipsyncWindow(sceneIndex).start_time < durationSeconds;
 }
+
+/** A scene's window: the plan's own (cut to the music or on the grid, from the server) when it has one, else the 8 s grid. */
+export function planWindow(
+  planned: { start_time: number; end_time: number } | null | undefined,
+  sceneIndex: number,
+  durationSeconds: number | null | undefined,
+): { start_time: number; end_time: number } {
+  if (planned && Number.isFinite(planned.start_time) && planned.end_time > planned.start_time)
+    return { start_time: planned.start_time, end_time: planned.end_time };
+  return sceneWindow(sceneIndex, durationSeconds);
+}
+
+/** True when a planned window starts inside the track (unknown length counts as inside). */
+export function planInsideTrack(
+  planned: { start_time: number; end_time: number } | null | undefined,
+  sceneIndex: number,
+  durationSeconds: number | null | undefined,
+): boolean {
+  if (!planned) return windowInsideTrack(sceneIndex, durationSeconds);
+  return durationSeconds === null || durationSeconds === undefined || planned.start_time < durationSeconds;
+}

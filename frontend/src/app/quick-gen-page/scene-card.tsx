@@ -1,6 +1,6 @@
 "use client";
 
-import { AlertCircle, Loader2, RefreshCw } from "lucide-react";
+import { AlertCircle, Loader2, Mic, RefreshCw } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
@@ -9,7 +9,7 @@ import { Label } from "@/components/ui/label";
 import { Progress } from "@/components/ui/progress";
 import { Textarea } from "@/components/ui/textarea";
 import { VideoPlayer } from "@/components/video-player";
-import { currentClip, type SceneState } from "@/lib/genState";
+import { currentClip, type SceneMusic, type SceneState } from "@/lib/genState";
 import { useState } from "react";
 import { ClipVersions } from "./clip-versions";
 
@@ -22,10 +22,11 @@ interface SceneCardProps {
   insideTrack: boolean;
   onEdit: (description: string) => void;
   onRegenerate: (withLipsync: boolean) => void;
+  costs?: { clip: string | null; lipsync: string | null } | null;
 }
 
 /** One scene: its editable text, its current clip with live status, and regenerate/lipsync controls. */
-export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onEdit, onRegenerate }: SceneCardProps) {
+export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onEdit, onRegenerate, costs = null }: SceneCardProps) {
   const [lipsync, setLipsync] = useState(false);
   const clip = scene.clip;
   const current = currentClip(scene);
@@ -51,9 +52,16 @@ export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onE
       <CardHeader className="flex-row items-center gap-2 pb-2">
         <h3 className="font-semibold">Scene {index + 1}</h3>
         <span className="text-xs text-muted-foreground tabular-nums" data-testid="scene-window">
-          {songWindow.start_time}–{songWindow.end_time} s
+          {formatSeconds(songWindow.start_time)}–{formatSeconds(songWindow.end_time)} s
         </span>
+        <MusicFacts music={scene.music} />
         <div className="ml-auto flex items-center gap-2">
+          {scene.music?.lipsyncSuggested ? (
+            <Badge variant="outline" data-testid="lipsync-suggested" title="A voice sings in this scene's window: a good one to lipsync.">
+              <Mic className="mr-1 h-3 w-3" aria-hidden />
+              Suggested for lipsync
+            </Badge>
+          ) : null}
           {current?.kind === "lipsync" ? <Badge data-testid="clip-lipsynced">Lipsynced</Badge> : null}
           {current?.draft ? (
             <Badge variant="warning" data-testid="clip-draft">
@@ -65,6 +73,11 @@ export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onE
       <CardContent className="grid gap-4 md:grid-cols-2">
         <div className="space-y-2">
           <Label htmlFor={`scene-text-${scene.id}`}>Scene description</Label>
+          {scene.music?.lyrics.length ? (
+            <p className="text-xs italic text-muted-foreground" data-testid="scene-lyrics">
+              {scene.music.lyrics.map((line) => `“${line}”`).join(" / ")}
+            </p>
+          ) : null}
           <Textarea
             id={`scene-text-${scene.id}`}
             data-testid="scene-text"
@@ -95,7 +108,7 @@ export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onE
                 {lipsyncRunning ? "Lipsyncing…" : current ? "Regenerating…" : "Generating…"}
                 {clip.message ? <span className="truncate">{clip.message}</span> : null}
               </p>
-              <Progress value={Math.round(clip.progress * 100)} />
+              <Progress value={Math.round(clip.progress * 100)} aria-label={`Scene ${index + 1} clip progress`} />
             </div>
           ) : null}
           {clip.error ? (
@@ -126,6 +139,11 @@ export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onE
               />
               <Label htmlFor={`lipsync-${scene.id}`}>with lipsync</Label>
             </div>
+            {costs && (useLipsync ? costs.lipsync : costs.clip) ? (
+              <span className="text-xs text-muted-foreground" data-testid="clip-estimate">
+                Estimated {useLipsync ? costs.lipsync : costs.clip}
+              </span>
+            ) : null}
           </div>
           {lipsyncReason && !running ? (
             <p id={`lipsync-reason-${scene.id}`} className="text-xs text-muted-foreground" data-testid="lipsync-reason">
@@ -136,5 +154,28 @@ export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onE
         </div>
       </CardContent>
     </Card>
+  );
+}
+
+function formatSeconds(seconds: number): string {
+  return String(Math.round(seconds * 100) / 100);
+}
+
+const ENERGY_LABEL = { low: "Low energy", mid: "Mid energy", high: "High energy" } as const;
+
+/** The scene's section, energy and vocals, when the plan was made for a song. */
+function MusicFacts({ music }: { music: SceneMusic | undefined }) {
+  if (!music || (music.section === null && music.energy === null && music.vocals === null)) return null;
+  const section = music.section === null ? null : /^[A-Z]$/.test(music.section) ? `Section ${music.section}` : music.section;
+  return (
+    <span className="flex flex-wrap items-center gap-1 text-xs text-muted-foreground" data-testid="scene-music">
+      {section ? <span data-testid="scene-section">{section}</span> : null}
+      {music.energy ? (
+        <span data-testid="scene-energy" data-energy={music.energy}>
+          · {ENERGY_LABEL[music.energy]}
+        </span>
+      ) : null}
+      {music.vocals !== null ? <span data-testid="scene-vocals">· {music.vocals ? "Vocals" : "Instrumental"}</span> : null}
+    </span>
   );
 }

@@ -3,7 +3,7 @@ import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Section } from "@/components/section";
 import type { GenState, SceneState } from "@/lib/genState";
-import { sceneWindow, windowInsideTrack } from "@/lib/lipsync";
+import { planInsideTrack, planWindow } from "@/lib/lipsync";
 import type { QuickJobData } from "@/lib/quickJob";
 import { SceneCard } from "./scene-card";
 
@@ -13,10 +13,12 @@ interface ScenesCardProps {
   onRetryPlan: () => void;
   onEdit: (sceneId: string, description: string) => void;
   onRegenerate: (scene: SceneState, index: number, withLipsync: boolean) => void;
+  /** Estimated cost of one regenerate and one lipsync, shown beside the button in full mode (null: drafts). */
+  costs?: { clip: string | null; lipsync: string | null } | null;
 }
 
 /** Scenes: the plan's progress or error, then one card per scene. */
-export function ScenesCard({ state, jobData, onRetryPlan, onEdit, onRegenerate }: ScenesCardProps) {
+export function ScenesCard({ state, jobData, onRetryPlan, onEdit, onRegenerate, costs = null }: ScenesCardProps) {
   const clipsDone = state.scenes.filter((scene) => scene.clip.history.length > 0).length;
   return (
     <Section
@@ -51,11 +53,12 @@ export function ScenesCard({ state, jobData, onRetryPlan, onEdit, onRegenerate }
             key={scene.id}
             scene={scene}
             index={index}
-            songWindow={sceneWindow(index, jobData.audioDuration)}
+            songWindow={planWindow(scene.music, index, jobData.audioDuration)}
             hasAudio={Boolean(jobData.audioId)}
-            insideTrack={windowInsideTrack(index, jobData.audioDuration)}
+            insideTrack={planInsideTrack(scene.music, index, jobData.audioDuration)}
             onEdit={(description) => onEdit(scene.id, description)}
             onRegenerate={(withLipsync) => onRegenerate(scene, index, withLipsync)}
+            costs={costs}
           />
         ))}
       </div>

@@ -12,7 +12,7 @@ import {
 import { clipVersion, newId } from "@/lib/clipVersion";
 import type { GenAction, GenState, SceneState } from "@/lib/genState";
 import type { JobWatches } from "@/lib/jobWatches";
-import { lipsyncWindow, sceneWindow, windowInsideTrack } from "@/lib/lipsync";
+import { lipsyncWindow, planInsideTrack, planWindow } from "@/lib/lipsync";
 import { providerFor, type QuickJobData } from "@/lib/quickJob";
 
 export type ClipOperation = "generate" | "lipsync";
@@ -47,7 +47,7 @@ export function useClips({ ready, jobData, state, dispatch, watches }: ClipsInpu
               body: {
                 video_id: current.videoId,
                 audio_id: jobData.audioId,
-                ...sceneWindow(index, jobData.audioDuration),
+                ...planWindow(scene.music, index, jobData.audioDuration),
                 config_flavor: jobData.configFlavor,
                 provider,
               },
@@ -56,16 +56,18 @@ export function useClips({ ready, jobData, state, dispatch, watches }: ClipsInpu
             }),
           );
         } else {
-          const withSong = jobData.audioId && windowInsideTrack(index, jobData.audioDuration);
+          const withSong = jobData.audioId && planInsideTrack(scene.music, index, jobData.audioDuration);
+          const window = scene.music ? planWindow(scene.music, index, jobData.audioDuration) : lipsyncWindow(index);
           outcome = started<GenerateVideoResult>(
             await api.POST("/api/mv/generate_video", {
               body: {
                 prompt: scene.description,
                 negative_prompt: scene.negativeDescription || undefined,
                 character_reference_id: jobData.characterReferenceImageId,
-                ...(withSong ? { audio_id: jobData.audioId, ...lipsyncWindow(index) } : {}),
+                ...(withSong ? { audio_id: jobData.audioId, ...window } : {}),
                 config_flavor: jobData.configFlavor,
                 provider,
+                aspect_ratio: jobData.aspectRatio ?? "16:9",
               },
               ...START_NOW,
               headers,

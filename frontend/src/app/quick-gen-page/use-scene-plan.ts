@@ -24,6 +24,15 @@ function sceneAction(result: CreateScenesResult): GenAction {
       id: newId(),
       description: scene.description,
       negativeDescription: scene.negative_description ?? "",
+      music: {
+        start_time: scene.start_time,
+        end_time: scene.end_time,
+        section: scene.section ?? null,
+        energy: scene.energy ?? null,
+        vocals: scene.vocals ?? null,
+        lyrics: (scene.lyrics ?? []).map((line) => line.text),
+        lipsyncSuggested: scene.lipsync_suggested ?? false,
+      },
     })),
   };
 }
@@ -45,6 +54,7 @@ export function useScenePlan({ ready, jobData, state, dispatch, flavorsLoading, 
               config_flavor: data.configFlavor,
               provider: providerFor(data.generationMode),
               number_of_scenes: data.audioId ? scenesForTrack(data.audioDuration) : undefined,
+              audio_id: data.audioId ?? undefined,
             },
             ...START_NOW,
             headers: { "Idempotency-Key": requestKey },
