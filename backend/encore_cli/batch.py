@@ -79,8 +79,10 @@ def parse_line(text: str, base: Path, default_output: Path) -> VideoSpec:
 class BatchRun:
     """Runs the lines of one jobs file in order against one session."""
 
-    def __init__(self, jobs: Path, out_dir: Path, session: Session, steps_for: Any) -> None:
+    def __init__(self, jobs: Path, out_dir: Path, session: Session, steps_for: Any, approve_for: Any = None) -> None:
         self.jobs = jobs
+        self.approve_for = approve_for
+        """`steps -> Approve` when full lines are accepted (--yes), else None: a full line then fails with its estimate."""
         self.base = jobs.parent
         self.out_dir = out_dir
         self.session = session
@@ -99,7 +101,7 @@ class BatchRun:
         try:
             client = await self.session.open(steps)
             self.session.check(spec)
-            made = await make_video(client, spec, steps)
+            made = await make_video(client, spec, steps, self.approve_for(steps) if self.approve_for else None)
         finally:
             steps.close()
         self.state.record(number, digest, made.output, made.video_id, made.duration)

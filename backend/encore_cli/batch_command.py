@@ -12,8 +12,10 @@ from rich.table import Table
 
 from encore_cli.batch import BatchReport, BatchRun
 from encore_cli.batch_state import state_path_for
-from encore_cli.options import ApiKey, DataDir, Json, Server, Verbose
+from encore_cli.estimate import approver
+from encore_cli.options import ApiKey, DataDir, Json, Server, Verbose, Yes
 from encore_cli.output import Output
+from encore_cli.pipeline import Approve
 from encore_cli.progress import Steps, make_steps
 from encore_cli.session import Session
 
@@ -57,13 +59,14 @@ def batch(
     jobs_file: Annotated[
         Path,
         typer.Argument(
-            help='A JSON-lines file: one video per line, with the fields of `make` ({"song", "idea", "character", "flavor", "full", "lipsync", "output"}).',
+            help='A JSON-lines file: one video per line, with the fields of `make` ({"song", "idea", "character", "flavor", "full", "lipsync", "aspect", "output"}).',
             show_default=False,
         ),
     ],
     out_dir: Annotated[
         Optional[Path], typer.Option("--out-dir", file_okay=False, help="Where lines without an output go (default: beside the jobs file, as <jobs>-<line>.mp4).")
     ] = None,
+    yes: Yes = False,
     server: Server = None,
     api_key: ApiKey = None,
     data_dir: DataDir = None,
@@ -78,7 +81,10 @@ def batch(
     def steps_for(number: int) -> Steps:
         return make_steps(output.err, verbose, prefix=f"line {number}: ")
 
-    run = BatchRun(jobs, (out_dir or jobs.parent).expanduser().resolve(), session, steps_for)
+    def approve_for(steps: Steps) -> Approve:
+        return approver(output, steps, True)
+
+    run = BatchRun(jobs, (out_dir or jobs.parent).expanduser().resolve(), session, steps_for, approve_for if yes else None)
     report = asyncio.run(run.run())
     output.result(as_json(report), table_of(report))
     if report.stopped_by is not None:

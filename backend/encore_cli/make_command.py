@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from encore_cli.options import ApiKey, DataDir, Json, Server, Verbose
+from encore_cli.estimate import approver
+from encore_cli.options import ApiKey, Aspect, DataDir, Json, Server, Verbose, Yes
 from encore_cli.output import Output
 from encore_cli.pipeline import MadeVideo, make_video
 from encore_cli.progress import make_steps
@@ -25,13 +26,13 @@ def summary(made: MadeVideo) -> str:
     return f"Wrote {made.output} ({length}, {len(made.scenes)} scenes{extra}, {kind})"
 
 
-async def run_make(spec: VideoSpec, session: Session, output: Output, verbose: bool) -> MadeVideo:
-    """Open the server, make the video, always close what was opened."""
+async def run_make(spec: VideoSpec, session: Session, output: Output, verbose: bool, yes: bool = False) -> MadeVideo:
+    """Open the server, make the video (a full one only once its estimate is accepted), always close what was opened."""
     steps = make_steps(output.err, verbose)
     try:
         client = await session.open(steps)
         session.check(spec)
-        return await make_video(client, spec, steps)
+        return await make_video(client, spec, steps, approver(output, steps, yes))
     finally:
         steps.close()
         await session.close()
@@ -46,6 +47,8 @@ def make(
     full: Annotated[bool, typer.Option("--full", help="Use the real models on Replicate (needs REPLICATE_API_TOKEN); default: offline drafts.")] = False,
     lipsync: Annotated[str, typer.Option("--lipsync", metavar="2,4", help="Scenes (numbered from 1) to lipsync to their part of the song.")] = "",
     timing: Annotated[Optional[str], typer.Option("--timing", metavar="music|fixed", help="Cut scenes on the beat (music) or every 8 s (fixed); default: the flavor's.")] = None,
+    aspect: Aspect = None,
+    yes: Yes = False,
     server: Server = None,
     api_key: ApiKey = None,
     data_dir: DataDir = None,
@@ -54,9 +57,12 @@ def make(
 ) -> int:
     """Make a whole video: upload the song, plan scenes, draw the character, render a clip per scene, lipsync, stitch, download."""
     output = Output(json_output)
-    fields = {"song": song, "idea": idea, "character": character, "output": str(output_path), "flavor": flavor, "full": full, "lipsync": lipsync, "timing": timing}
+    fields = {
+        "song": song, "idea": idea, "character": character, "output": str(output_path), "flavor": flavor, "full": full,
+        "lipsync": lipsync, "aspect": aspect, "timing": timing,
+    }
     spec = build_spec({k: v for k, v in fields.items() if v is not None}, Path.cwd())
     session = Session(server, api_key, data_dir)
-    made = asyncio.run(run_make(spec, session, output, verbose))
+    made = asyncio.run(run_make(spec, session, output, verbose, yes))
     output.result({"ok": True, **made.as_dict(), "server": session.where}, summary(made))
     return 0

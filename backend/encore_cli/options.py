@@ -24,5 +24,10 @@ DataDir = Annotated[
         help="Keep the embedded Encore's media and database here (default: a temporary directory removed afterwards).",
     ),
 ]
+Aspect = Annotated[
+    Optional[str],
+    typer.Option("--aspect", metavar="16:9|9:16|1:1", help="Aspect ratio of the video, where the flavor's models take it (default: the flavor's, 16:9)."),
+]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Accept the estimated cost of a --full run without being asked.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of text.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Print one line per finished step (instead of progress bars).")]

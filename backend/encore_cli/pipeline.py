@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,15 @@ class MadeVideo:
     provider: str
     draft: bool
     scenes: list[SceneMade] = field(default_factory=list)
+    estimated_usd: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape."""
         return asdict(self)
+
+
+Approve = Callable[[dict[str, Any]], None]
+"""Shown a full run's estimate before anything paid starts; raises to stop the run."""
 
 
 class VideoRun:
@@ -78,6 +84,15 @@ class VideoRun:
         if wrong:
             plural = "scene" if scenes == 1 else "scenes"
             raise UsageProblem(f"Cannot lipsync scene {wrong[0]}: the video has {scenes} {plural}.")
+
+    async def estimate(self, audio: dict[str, Any], count: int) -> dict[str, Any]:
+        """What the server estimates this run costs (scene plan, one character image, the clips, the lipsyncs; a draft is free).
+
+        Asked for drafts too: the server checks the flavor and the aspect ratio before anything is made."""
+        duration = float(audio["duration"])
+        lipsync = sum(max(0.0, min(end, duration) - start) for start, end in (scene_window(n - 1, {}) for n in self.spec.lipsync))
+        body = {"mode": "full" if self.spec.full else "draft", "number_of_scenes": count, "character_images": 1, "lipsync_seconds": round(lipsync, 3), **self.spec.fields_for("estimate")}
+        return await self.client.post_json("/api/mv/estimate", body)
 
     async def plan_and_character(self, count: int, audio_id: str) -> tuple[list[dict[str, Any]], str]:
         """The scene plan (placed in the song) and one character image, made side by side."""
@@ -175,13 +190,18 @@ class VideoRun:
         return target
 
 
-async def make_video(client: EncoreClient, spec: VideoSpec, steps: Steps) -> MadeVideo:
-    """Every step of one video, in order; the first failure stops it."""
+async def make_video(client: EncoreClient, spec: VideoSpec, steps: Steps, approve: Approve | None = None) -> MadeVideo:
+    """Every step of one video, in order; the first failure stops it. A full run starts nothing paid before `approve` saw its estimate."""
     run = VideoRun(client, spec, steps)
     audio = await run.song()
     count = scene_count(float(audio["duration"]))
     if spec.scene_timing != "music":
         run.check_lipsync(count)
+    estimate = await run.estimate(audio, count)
+    if spec.full:
+        if approve is None:
+            raise UsageProblem(f"A full run is estimated at ${float(estimate['total_usd']):.2f}; pass --yes to accept it.")
+        approve(estimate)
     scenes, image_id = await run.plan_and_character(count, str(audio["audio_id"]))
     run.check_lipsync(len(scenes))
     made = await run.clips(scenes, audio, image_id)
@@ -200,4 +220,5 @@ async def make_video(client: EncoreClient, spec: VideoSpec, steps: Steps) -> Mad
         provider=spec.provider,
         draft=bool(metadata.get("draft", not spec.full)),
         scenes=made,
+        estimated_usd=float(estimate["total_usd"]),
     )

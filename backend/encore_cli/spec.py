@@ -11,15 +11,16 @@ from encore_cli.errors import UsageProblem
 from encore_cli.timing import MAX_SCENES
 
 # Which optional fields each API operation receives from a spec; only those that are set are sent.
-# `aspect_ratio` has no option yet: it is set once the server takes it.
 REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
     "create_scenes": ("config_flavor", "provider", "scene_timing"),
     "generate_character_reference": ("config_flavor", "provider", "aspect_ratio"),
     "generate_video": ("config_flavor", "provider", "aspect_ratio"),
+    "estimate": ("config_flavor", "aspect_ratio"),
     "lipsync": ("config_flavor", "provider"),
     "stitch_video": (),
 }
-LINE_FIELDS = ("song", "idea", "character", "flavor", "full", "lipsync", "output", "timing")
+LINE_FIELDS = ("song", "idea", "character", "flavor", "full", "lipsync", "aspect", "output", "timing")
+ASPECT_RATIOS = ("16:9", "9:16", "1:1")
 TIMINGS = ("music", "fixed")
 TEXT_LIMIT = 2000
 
@@ -114,6 +115,9 @@ def build_spec(fields: Mapping[str, Any], base: Path, default_output: Path | Non
     flavor = fields.get("flavor")
     if flavor is not None and (not isinstance(flavor, str) or not flavor.strip()):
         raise UsageProblem("'flavor' must be a flavor name.")
+    aspect = fields.get("aspect")
+    if aspect is not None and aspect not in ASPECT_RATIOS:
+        raise UsageProblem(f"'aspect' must be one of {', '.join(ASPECT_RATIOS)} (got {aspect!r}).")
     timing = fields.get("timing")
     if timing is not None and timing not in TIMINGS:
         raise UsageProblem(f"'timing' is music (cuts on the beat) or fixed (one scene per 8 s), not {timing!r}.")
@@ -125,5 +129,6 @@ def build_spec(fields: Mapping[str, Any], base: Path, default_output: Path | Non
         flavor=flavor.strip() if flavor else None,
         full=full,
         lipsync=parse_scene_numbers(fields.get("lipsync")),
+        aspect_ratio=aspect,
         scene_timing=timing,
     )

@@ -16,7 +16,8 @@ from mv.config_manager import initialize_config_flavors
 from mv.core import ffmpeg, handlers
 from mv.core.db import Store
 from mv.core.errors import ErrorBody
-from mv.core.limits import PROXY_TOKEN_HEADER, ClientIdentity, RateLimiter
+from mv.core.db.buckets import SharedBuckets
+from mv.core.limits import PROXY_TOKEN_HEADER, ClientIdentity, RateLimiter, SharedRateLimiter
 from mv.core.logging import configure_logging, get_logger
 from mv.core.middleware import (
     ApiKeyMiddleware,
@@ -108,7 +109,11 @@ def build_services(settings: Settings) -> Services:
         storage=MediaStorage(settings.mv_media_root, s3, settings.mv_media_backend),
         flavors=flavors,
     )
-    services.extras["paid_rate_limiter"] = RateLimiter(settings.mv_rate_limit_per_minute)
+    services.extras["paid_rate_limiter"] = (
+        RateLimiter(settings.mv_rate_limit_per_minute)
+        if store.is_sqlite
+        else SharedRateLimiter(SharedBuckets(store), settings.mv_rate_limit_per_minute)
+    )
     services.extras["client_identity"] = ClientIdentity(settings.trusted_proxy_networks, _proxy_proofs(settings))
     for setup in SETUP_HOOKS:
         setup(services)

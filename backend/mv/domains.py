@@ -24,6 +24,8 @@ from mv.projects import router as projects_router
 from mv.projects import service as projects_service
 from mv.scenes import router as scenes_router
 from mv.scenes import service as scenes_service
+from mv.spend import router as spend_router
+from mv.spend import service as spend_service
 from mv.stitch import router as stitch_router
 from mv.stitch import service as stitch_service
 from mv.videos import router as videos_router
@@ -41,12 +43,14 @@ ROUTER_MODULES: tuple[ModuleType, ...] = (
     videos_router,
     lipsync_router,
     stitch_router,
+    spend_router,
     projects_router,
     webhooks_router,
 )
 
 SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (
     providers.setup,
+    spend_service.setup,
     audio_download.setup,
     analysis_service.setup,
     scenes_service.setup,

@@ -4,7 +4,9 @@ import { startHarness, type Harness } from "./harness";
 import { shellSpecs } from "./specs/shell";
 import { fullPathSpecs } from "./specs/full-path";
 import { projectSpecs } from "./specs/projects";
+import { formatSpecs } from "./specs/formats";
 import { spendSpecs } from "./specs/spend";
+import { timelineSpecs } from "./specs/timeline";
 
 let harness: Harness | undefined;
 const getHarness = (): Harness => {
@@ -22,5 +24,7 @@ describe("Encore in Chromium", { concurrency: false }, () => {
   shellSpecs(getHarness);
   fullPathSpecs(getHarness);
   projectSpecs(getHarness);
+  formatSpecs(getHarness);
+  timelineSpecs(getHarness);
   spendSpecs(getHarness); // last: it uses up the loopback client's generation budget
 });

@@ -24,6 +24,7 @@ from mv.core.settings import Settings  # noqa: E402
 from live import free_port  # noqa: E402, F401
 from pg import PostgresServer  # noqa: E402
 from media import MediaFactory  # noqa: E402
+from patient import PatientTransport  # noqa: E402
 from s3_bucket import BUCKET  # noqa: E402
 from fake_replicate import fake_replicate  # noqa: E402, F401  (the fake Replicate API, shared by provider tests)
 
@@ -62,7 +63,7 @@ async def app_client(make_settings: Callable[..., Settings]) -> AsyncIterator[Ca
         app = create_app(make_settings(**overrides))
         manager = LifespanManager(app, startup_timeout=30, shutdown_timeout=30)
         await manager.__aenter__()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://test", timeout=60)
+        client = httpx.AsyncClient(transport=PatientTransport(httpx.ASGITransport(app=manager.app)), base_url="http://test", timeout=60)
         client.app = app  # type: ignore[attr-defined]
         managers.append((manager, client))
         return client

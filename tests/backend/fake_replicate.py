@@ -297,7 +297,7 @@ def install_standard_models(fake: FakeReplicate, *, image: bytes, video: bytes, 
     fake.model("google/imagen-4", ModelSpec(output=image_url, seconds=seconds, allowed_inputs=IMAGEN_INPUTS, choices=IMAGEN_CHOICES))
     fake.model("google/veo-3.1", ModelSpec(
         output=video_url, seconds=seconds, allowed_inputs=VEO_INPUTS, file_inputs=frozenset({"image", "last_frame", "reference_images"}),
-        choices=VEO_CHOICES,
+        choices=VEO_CHOICES, reference_images_with=("16:9", 8),
     ))
     fake.model("sync/lipsync-2-pro", ModelSpec(
         output=video_url, seconds=seconds, allowed_inputs=LIPSYNC_INPUTS, required_inputs=frozenset({"video", "audio"}),

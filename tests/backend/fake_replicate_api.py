@@ -40,6 +40,8 @@ class ModelSpec:
     """Inputs with a fixed set of legal values."""
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Numeric inputs with their legal (minimum, maximum)."""
+    reference_images_with: tuple[str, int] | None = None
+    """(aspect ratio, duration) that `reference_images` needs, as Veo 3.1 documents."""
     version: str = ""
     """The model's current version id (64 hex digits); set from the name when empty."""
     official: bool = True
@@ -163,6 +165,10 @@ class FakeApi:
         for key, legal in spec.choices.items():
             if key in input and (isinstance(input[key], bool) or input[key] not in legal):
                 return f"{key} must be one of {list(legal)}, got {input[key]!r}"
+        if spec.reference_images_with and "reference_images" in input:
+            ratio, seconds = spec.reference_images_with
+            if (input.get("aspect_ratio", "16:9"), input.get("duration", 8)) != (ratio, seconds):
+                return f"reference_images only work with aspect_ratio {ratio} and duration {seconds}"
         for key, (low, high) in spec.ranges.items():
             value = input.get(key)
             if key in input and (isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high):
@@ -231,7 +237,7 @@ class FakeApi:
             "output": output,
             "logs": "",
             "error": stored["error"] if status in ("failed", "aborted", "canceled") else None,
-            "metrics": {},
+            "metrics": {"predict_time": round(stored["seconds"], 3)} if status == "succeeded" else {},
             "created_at": _now_iso(stored["created"]),
             "urls": {"get": f"{self.base_url}/predictions/{prediction_id}", "cancel": f"{self.base_url}/predictions/{prediction_id}/cancel"},
         }

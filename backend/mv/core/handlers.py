@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http
+from collections.abc import Iterator
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,6 +33,22 @@ def _phrase(status: int) -> str | None:
         return None
 
 
+def _routes(routes: list[Any]) -> Iterator[Any]:
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from _routes(included.routes) if included is not None else (route,)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (the framework names only the first route's)."""
+    methods: set[str] = set()
+    for route in _routes(request.app.router.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on the app."""
 
@@ -43,8 +61,11 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"error": "ValidationError", "detail": _describe(list(exc.errors()))}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         given = exc.detail if isinstance(exc.detail, str) and exc.status_code < 500 else None
         detail = given if given and given != _phrase(exc.status_code) else default_detail(exc.status_code)
         name = STATUS_NAMES.get(exc.status_code, "HTTPError")
-        return JSONResponse({"error": name, "detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return JSONResponse({"error": name, "detail": detail}, status_code=exc.status_code, headers=headers or None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from fastapi import Depends, Request
 
+from mv.core.db.buckets import SharedBuckets
 from mv.core.errors import RateLimited
 
 
@@ -42,6 +43,24 @@ class RateLimiter:
             bucket.tokens -= 1
             return 0.0
         return (1 - bucket.tokens) / self.rate
+
+    async def acquire(self, client: str) -> float:
+        """`take`, with the signature the shared limiter has."""
+        return self.take(client)
+
+
+class SharedRateLimiter:
+    """The same bucket per client, kept in PostgreSQL so every API process spends one budget."""
+
+    def __init__(self, buckets: SharedBuckets, per_minute: int, *, prefix: str = "paid:") -> None:
+        self.buckets = buckets
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.prefix = prefix
+
+    async def acquire(self, client: str) -> float:
+        """Spend one token of this client's bucket; 0 when allowed, else the seconds until one is available."""
+        return await self.buckets.take(self.prefix + client, self.capacity, self.rate)
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -89,12 +108,12 @@ class ClientIdentity:
         return _address(hops[-1]) or peer
 
 
-def paid_endpoint_limit(request: Request) -> None:
-    """Dependency: refuse with 429 and Retry-After when a client spends too fast."""
+async def paid_endpoint_limit(request: Request) -> None:
+    """Dependency: refuse with 429 and Retry-After when a client spends too fast (across every API process on PostgreSQL)."""
     extras = request.app.state.services.extras
-    limiter: RateLimiter = extras["paid_rate_limiter"]
+    limiter: RateLimiter | SharedRateLimiter = extras["paid_rate_limiter"]
     identity: ClientIdentity = extras["client_identity"]
-    wait = limiter.take(identity.key(request))
+    wait = await limiter.acquire(identity.key(request))
     if wait > 0:
         seconds = max(1, math.ceil(wait))
         raise RateLimited(

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     mv_default_wait: float = Field(2.0, ge=0, le=30)
     mv_rate_limit_per_minute: int = Field(60, ge=1, le=100000)
     mv_max_paid_jobs: int = Field(32, ge=1, le=1000)
+    mv_max_spend_usd_per_day: float | None = Field(None, ge=0, le=1_000_000)
+    mv_confirm_above_usd: float = Field(5.0, ge=0, le=1_000_000)
     mv_trusted_proxies: str = "127.0.0.0/8,::1"
     mv_proxy_token: SecretStr | None = None
     mv_keep_alive_timeout: int = Field(5, ge=1, le=300)

@@ -249,6 +249,7 @@ class MediaStorage:
             return False
         log.info("s3_deleted", count=len(wanted))
         return True
+
     def _unavailable(self, action: str, key: str, exc: Exception) -> StorageUnavailable:
         log.error("s3_media_failed", action=action, key=s3_key_for(key), error=type(exc).__name__)
         verb = "stored" if action == "write" else "read"

@@ -12,6 +12,7 @@ from mv.core.ids import IdPath
 from mv.deps import ServicesDep
 from mv.images import service
 from mv.images.schemas import CharacterImages, GenerateCharacterRequest
+from mv.spend.schemas import SPEND_CAP_RESPONSE
 from mv.jobs.service import JOB_RESPONSES, WAIT_DESCRIPTION, answer
 
 router = APIRouter(prefix="/api/mv", tags=["mv"])
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/mv", tags=["mv"])
     "/generate_character_reference",
     dependencies=[PAID_LIMIT, IDEMPOTENT],
     response_model=CharacterImages,
-    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 502: {"model": ErrorBody}},
+    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 402: SPEND_CAP_RESPONSE, 502: {"model": ErrorBody}},
     summary="Generate 1-4 character reference images",
 )
 async def generate_character_reference(

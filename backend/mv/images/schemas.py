@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mv.flavors.formats import AspectRatio
 from mv.scenes.schemas import ProviderChoice
 
 
@@ -22,6 +23,7 @@ class GenerateCharacterRequest(BaseModel):
 
     character_description: str = Field(..., min_length=1, max_length=2000)
     num_images: int | None = Field(None, ge=1, le=4)
+    aspect_ratio: AspectRatio | None = Field(None, description="16:9, 9:16 or 1:1 where the flavor's image model takes it; default the flavor's.")
     config_flavor: str | None = Field(None, max_length=64)
     provider: ProviderChoice | None = None
 

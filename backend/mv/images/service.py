@@ -19,6 +19,7 @@ from mv.core.ids import new_id
 from mv.core.serving import stored_media
 from mv.core.logging import get_logger
 from mv.deps import Services
+from mv.flavors.formats import image_params_at
 from mv.flavors.schemas import ImageParams, ImagePrompts
 from mv.images.header import read_header
 from mv.images.schemas import GenerateCharacterRequest
@@ -26,6 +27,7 @@ from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.media.upload import receive_file
 from mv.providers.base import response_metadata
+from mv.spend import service as spend
 
 log = get_logger(__name__)
 
@@ -69,17 +71,21 @@ async def store_image(services: Services, image_id: str, png: Path, *, job_id: s
 
 
 async def start(services: Services, body: GenerateCharacterRequest) -> Job:
-    """Check the provider, then queue the images."""
+    """Check the provider and the aspect ratio, reserve the images' estimated cost against the daily cap, then queue them."""
     request = body.model_dump(mode="json")
     request["provider"] = services.providers.resolve(body.provider)
-    return await services.runner.submit(KIND, request)
+    params = image_params_at(services.flavors.load(body.config_flavor, ImageParams, into="mv.images.service:image_params"), body.aspect_ratio)
+    count = body.num_images or params.num_images
+    job_id = new_id()
+    await spend.reserve(services, request["provider"], job_id, [(f"image_{i}", params.model, params.price_per_image) for i in range(count)])
+    return await services.runner.submit(KIND, request, job_id=job_id)
 
 
 async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     """Render the images, store each as a PNG asset, answer with ids and URLs."""
     body = GenerateCharacterRequest.model_validate({k: v for k, v in ctx.request.items() if k != "provider"})
     flavor, _ = services.flavors.registry.resolve(body.config_flavor)
-    params = services.flavors.load(body.config_flavor, ImageParams, into="mv.images.service:image_params")
+    params = image_params_at(services.flavors.load(body.config_flavor, ImageParams, into="mv.images.service:image_params"), body.aspect_ratio)
     prompts = services.flavors.load(body.config_flavor, ImagePrompts, into="mv.images.service:image_prompts")
     count = body.num_images or params.num_images
     provider = services.providers.get(ctx.request["provider"])

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import procrastinate
+from sqlalchemy import text
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.worker import Worker
 
@@ -22,6 +23,13 @@ from mv.jobs.runner import JobRunner, request_idempotency
 from mv.jobs.schemas import Job
 
 log = get_logger(__name__)
+
+ORPHANS = text(
+    "SELECT j.id FROM jobs j WHERE j.status IN ('queued', 'running') AND NOT EXISTS ("
+    " SELECT 1 FROM procrastinate_jobs p WHERE p.task_name = :task AND p.args->>'job_id' = j.id AND p.status IN ('todo', 'doing'))"
+    " ORDER BY j.created_at"
+)
+"""Unfinished jobs with no task: rows an earlier Encore's API process left to resume itself."""
 
 TASK_NAME = "encore.run_job"
 """The one Procrastinate task: run the Encore job named by `job_id` (handlers stay Encore's, keyed by kind)."""
@@ -82,8 +90,15 @@ class QueuedJobRunner(JobRunner):
         return job
 
     async def resume(self) -> int:
-        """Nothing to resume here: unfinished jobs are in the queue, and stalled ones are requeued by workers."""
-        return 0
+        """Queue every unfinished job that has no task (left by an API process of an earlier Encore); how many."""
+        async with self.repo.store.transaction(exclusive="encore.jobs.adopt") as conn:
+            orphans = [row.id for row in (await conn.execute(ORPHANS, {"task": TASK_NAME})).all()]
+            driver = (await conn.get_raw_connection()).driver_connection
+            for job_id in orphans:
+                await self.task.configure(lock=job_id, connection=driver).defer_async(job_id=job_id)
+        for job_id in orphans:
+            log.info("job_queued_again", job_id=job_id)
+        return len(orphans)
 
     async def start(self) -> None:
         """Hear job changes from every process (API processes call this)."""
@@ -143,6 +158,8 @@ class QueuedJobRunner(JobRunner):
             except Exception as exc:
                 log.warning("queue_unreachable", error=type(exc).__name__)
                 await self._pause(1.0)
+        with contextlib.suppress(Exception):
+            await self.resume()
         sweeper = asyncio.create_task(self._requeue_stalled(), name="requeue-stalled")
         try:
             while not self._stop.is_set():

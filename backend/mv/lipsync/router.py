@@ -9,6 +9,7 @@ from mv.jobs.service import IDEMPOTENT
 from mv.core.limits import PAID_LIMIT
 from mv.core.errors import ErrorBody
 from mv.deps import ServicesDep
+from mv.spend.schemas import SPEND_CAP_RESPONSE
 from mv.jobs.service import JOB_RESPONSES, WAIT_DESCRIPTION, answer
 from mv.lipsync import service
 from mv.lipsync.schemas import LipsyncRequest, LipsyncResult
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/mv", tags=["mv"])
     "/lipsync",
     dependencies=[PAID_LIMIT, IDEMPOTENT],
     response_model=LipsyncResult,
-    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}, 502: {"model": ErrorBody}},
+    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 402: SPEND_CAP_RESPONSE, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}, 502: {"model": ErrorBody}},
     summary="Lipsync a clip to its window of the song",
 )
 async def lipsync(

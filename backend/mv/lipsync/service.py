@@ -15,7 +15,7 @@ from mv.core.errors import BadRequest, EncoreError, InternalError
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.deps import Services
-from mv.flavors.schemas import LipsyncParams
+from mv.flavors.schemas import LipsyncParams, VideoParams
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.lipsync import fetch
@@ -23,6 +23,7 @@ from mv.lipsync.schemas import LipsyncRequest
 from mv.media.clips import probe_clip
 from mv.media.videos import store_video, video_key
 from mv.providers.base import response_metadata
+from mv.spend import service as spend
 
 log = get_logger(__name__)
 
@@ -49,13 +50,24 @@ def _track_length(info: dict[str, Any]) -> float:
     return float(info.get("duration") or 0.0)
 
 
+def _expected_seconds(services: Services, body: LipsyncRequest, source_info: dict[str, Any]) -> float:
+    """The length the lipsync will bill: the window when given, else the clip's length as recorded, else the flavor's."""
+    if body.end_time is not None:
+        return max(0.0, body.end_time - (body.start_time or 0.0))
+    recorded = (source_info.get("parameters") or {}).get("duration")
+    if isinstance(recorded, (int, float)) and recorded > 0:
+        return float(recorded)
+    return float(services.flavors.load(body.config_flavor, VideoParams, into="mv.lipsync.service:video_params").duration)
+
+
 async def start(services: Services, body: LipsyncRequest) -> Job:
     """Check what can be checked now (provider, ids, URL policy, window against a known song), then queue the job."""
     provider = services.providers.resolve(body.provider)
     allowed = services.settings.download_hosts
     source_video_id = str(body.video_id) if body.video_id else None
+    source = None
     if source_video_id:
-        await require_one(services, "video", source_video_id)
+        source = await require_one(services, "video", source_video_id)
     else:
         fetch.check_url(body.video_url or "", allowed, "video_url")
     if body.audio_id:
@@ -64,6 +76,9 @@ async def start(services: Services, body: LipsyncRequest) -> Job:
     else:
         fetch.check_url(body.audio_url or "", allowed, "audio_url")
     video_id = new_id()
+    params = services.flavors.load(body.config_flavor, LipsyncParams, into="mv.lipsync.service:lipsync_params")
+    seconds = _expected_seconds(services, body, source.info if source else {})
+    await spend.reserve(services, provider, video_id, [("lipsync", params.model, params.price_per_second * seconds)])
     request = body.model_dump(mode="json")
     if body.video_id:
         request["video_url"] = None

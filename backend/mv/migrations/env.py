@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 import mv.assets.repository  # noqa: F401  (registers the assets table)
 import mv.jobs.repository  # noqa: F401  (registers the jobs table)
+import mv.spend.repository  # noqa: F401  (registers the spend table)
 import mv.webhooks.repository  # noqa: F401  (registers the webhook deliveries table)
 from mv.core.db import Store, metadata
 from mv.core.db.migrate import LOCK, include_object

@@ -133,7 +133,7 @@ class Project(ProjectContent):
     updated_at: float
     shared: bool = Field(False, description="Whether a read-only share link exists.")
     poster_url: str | None = Field(None, description="The newest final video's poster, else the chosen character image.")
-    cost_usd: float | None = Field(None, description="What the project's predictions cost; null while spend is not recorded.")
+    cost_usd: float | None = Field(None, description="Estimated USD of the project's finished paid predictions (the spend ledger's lines for its assets' jobs).")
 
 
 class ProjectSummary(BaseModel):

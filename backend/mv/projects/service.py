@@ -24,6 +24,7 @@ from mv.projects.schemas import (
     ShareLink,
     StoredProject,
 )
+from mv.spend.service import total_for_jobs
 
 log = get_logger(__name__)
 
@@ -47,10 +48,9 @@ def setup(services: Services) -> None:
 
 
 async def project_cost(services: Services, asset_ids: list[str]) -> float | None:
-    """What a project's predictions cost. Spend is not recorded per job yet, so this is None; once the spend
-    ledger lands it becomes `spend.service.total_for_jobs(services, job_ids)` over the jobs of these assets."""
-    del services, asset_ids
-    return None
+    """What a project's predictions cost: the spend ledger's lines for the jobs that made its assets."""
+    job_ids = sorted({a.job_id for a in await services.assets.many(asset_ids) if a.job_id})
+    return await total_for_jobs(services, job_ids)
 
 
 def asset_ids_by_kind(content: ProjectContent) -> dict[AssetKind, set[str]]:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 def setup(services: Services) -> None:
     """Attach the provider registry as `services.providers`, and the webhook hub when webhooks are on."""
+    from mv.core.db.buckets import SharedBuckets
     from mv.providers.registry import ProviderRegistry
     from mv.webhooks.hub import WebhookHub
     from mv.webhooks.repository import WebhookRepository
@@ -21,4 +22,5 @@ def setup(services: Services) -> None:
         hub = WebhookHub(WebhookRepository(services.store))
         services.extras["webhook_hub"] = hub
         services.extras["webhook_key"] = secret_bytes(settings.replicate_webhook_secret.get_secret_value())
-    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished, webhooks=hub)
+    buckets = None if services.store.is_sqlite else SharedBuckets(services.store)
+    services.providers = ProviderRegistry(services.settings, services.storage, services.jobs.unfinished, webhooks=hub, buckets=buckets)

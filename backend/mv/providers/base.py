@@ -85,8 +85,20 @@ class Scene:
 
 
 @dataclass(frozen=True)
+class MusicWindow:
+    """The song around one clip, every time in seconds from the clip's start (spans as `(start, end, text)`)."""
+
+    tempo: float
+    beats: tuple[float, ...] = ()
+    downbeats: tuple[float, ...] = ()
+    energy: tuple[float, ...] = ()
+    sections: tuple[tuple[float, float, str], ...] = ()
+    lyrics: tuple[tuple[float, float, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class ClipBrief:
-    """What one clip must show, with the media it is made from."""
+    """What one clip must show, with the media it is made from (`music`: the song's analysis around it, when known)."""
 
     prompt: str
     negative_prompt: str
@@ -95,6 +107,7 @@ class ClipBrief:
     seed: int | None = None
     duration: int | None = None
     """Seconds to ask the model for (None: the flavor's `duration`)."""
+    music: MusicWindow | None = None
 
 
 class Provider(Protocol):

@@ -8,16 +8,17 @@ import time
 from pathlib import Path
 
 from mv.core import ffmpeg
+from mv.flavors.formats import frame_size
 from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, VideoParams
 from mv.jobs.runner import JobContext
-from mv.providers import draft_text
+from mv.providers import draft_text, draft_video
+from mv.providers.draft_layout import FPS, HEIGHT, WIDTH
 from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneBrief
 from mv.scenes.music import draft_sentence
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-WIDTH, HEIGHT, FPS = 1280, 720, 24
-IMAGE_SIZE = 768
+IMAGE_SIZES = {"1:1": (768, 768), "16:9": (1024, 576), "9:16": (576, 1024)}
 AUDIO_RATE = 48000
 
 SCENE_MODEL = "local/draft-scenes"
@@ -59,6 +60,14 @@ def _drawtext(textfile: Path, font: Path, size: int, x: str, y: str, *, box: str
     )
 
 
+def _fit(width: int, height: int) -> str:
+    """The landscape layout fitted into another frame shape, on a dark band."""
+    return (
+        f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=0x101018,setsar=1,format=yuv420p[v]"
+    )
+
+
 class LocalProvider:
     """Offline drafts: scenes from the flavor's shot list, ffmpeg-rendered images and clips."""
 
@@ -95,14 +104,14 @@ class LocalProvider:
         for index in range(count):
             started = time.monotonic()
             out = workdir / f"character_{index}.png"
-            await self.render_card(description, index, out)
+            await self.render_card(description, index, out, params.aspect_ratio)
             results.append(
                 (
                     out,
                     Provenance(
                         provider="local",
                         model=IMAGE_MODEL,
-                        inputs={"prompt": prompt, "variant": index},
+                        inputs={"prompt": prompt, "variant": index, "aspect_ratio": params.aspect_ratio},
                         seconds=time.monotonic() - started,
                         draft=True,
                     ),
@@ -110,14 +119,15 @@ class LocalProvider:
             )
         return results
 
-    async def render_card(self, description: str, variant: int, out: Path) -> None:
-        """One deterministic square PNG for a description and variant."""
+    async def render_card(self, description: str, variant: int, out: Path, aspect_ratio: str = "1:1") -> None:
+        """One deterministic PNG for a description and variant, at the aspect ratio (square by default)."""
         raw = _digest("card", description, variant)
         seed = int.from_bytes(raw[6:10], "big") % 2**31
-        text = _write_text(out.with_suffix(".txt"), _wrap(description, 30, 9))
+        width, height = IMAGE_SIZES.get(aspect_ratio, IMAGE_SIZES["1:1"])
+        text = _write_text(out.with_suffix(".txt"), _wrap(description, 30 if width < 1000 else 40, 9))
         badge = _write_text(out.with_suffix(".badge.txt"), "CHARACTER DRAFT")
         graph = (
-            f"gradients=s={IMAGE_SIZE}x{IMAGE_SIZE}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.00001:duration=1:rate=1,"
+            f"gradients=s={width}x{height}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.00001:duration=1:rate=1,"
             f"drawbox=x=iw/2-90:y=ih/2-230:w=180:h=180:color=white@0.35:t=fill,"
             f"drawbox=x=iw/2-150:y=ih/2-40:w=300:h=260:color=white@0.25:t=fill,"
             f"{_drawtext(badge, FONT_BOLD, 26, '24', '24', box='black@0.7')},"
@@ -126,51 +136,36 @@ class LocalProvider:
         await ffmpeg.ffmpeg(["-f", "lavfi", "-i", graph, "-frames:v", "1", "-c:v", "png", "-f", "image2", f"file:{out}"])
 
     async def clip(self, ctx: JobContext, brief: ClipBrief, params: VideoParams, workdir: Path) -> tuple[Path, Provenance]:
-        """An 8 s 720p H.264 draft: panned character image, scene text, DRAFT badge and the song's waveform."""
+        """A 720p H.264 visualizer draft at the flavor's aspect ratio: panned character, beat pulse, section colour, spectrum, lyrics, lower third."""
         started = time.monotonic()
         seconds = float(brief.duration or params.duration)
+        width, height = frame_size(params.aspect_ratio)
         out = workdir / "clip.mp4"
         raw = _digest("clip", brief.prompt, brief.seed)
-        text = _write_text(workdir / "scene.txt", _wrap(brief.prompt, 58, 4))
-        badge = _write_text(workdir / "badge.txt", "DRAFT")
-        seed = int.from_bytes(raw[6:10], "big") % 2**31
-        args: list[str] = [
-            "-f", "lavfi", "-i",
-            f"gradients=s={WIDTH // 4}x{HEIGHT // 4}:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:speed=0.01:rate={FPS}:duration={seconds}",
-        ]
-        base = f"[0:v]scale={WIDTH}:{HEIGHT},format=yuv420p,setsar=1"
         if brief.reference_image is not None:
-            # The character card drifts slowly across the frame (a cheap Ken Burns).
-            args += ffmpeg.local_input(brief.reference_image, ffmpeg.IMAGE_FORMATS)
-            base = (
-                f"[1:v]scale=520:520:force_original_aspect_ratio=decrease,setsar=1,format=yuva420p[card];"
-                f"{base}[bg];[bg][card]overlay=x='60+(W-w-120)*t/{seconds}':y=70:eof_action=repeat"
-            )
-        audio_index = 2 if brief.reference_image is not None else 1
+            args = ffmpeg.local_input(brief.reference_image, ffmpeg.IMAGE_FORMATS)
+        else:
+            seed = int.from_bytes(raw[6:10], "big") % 2**31
+            args = ["-f", "lavfi", "-i", f"gradients=s=480x480:c0={_colour(raw)}:c1={_colour(raw[3:])}:seed={seed}:duration=0.04:rate=25"]
         if brief.audio_segment is not None:
             args += ffmpeg.local_input(brief.audio_segment, ffmpeg.AUDIO_FORMATS)
         else:
             args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
-        overlays = (
-            f"{_drawtext(badge, FONT_BOLD, 34, '28', '28', box='red@0.8')},"
-            f"{_drawtext(text, FONT, 30, '(w-text_w)/2', 'h-text_h-40')}"
+        graph = draft_video.clip_graph(
+            seconds=seconds, prompt=brief.prompt, music=brief.music, has_audio=brief.audio_segment is not None,
+            files=draft_video.TextFiles(workdir), image_input=0, audio_input=1,
         )
-        if brief.audio_segment is not None:
-            graph = (
-                f"{base}[scene];[{audio_index}:a]asplit[wa][pa];"
-                f"[wa]aformat=channel_layouts=mono,showwaves=s={WIDTH}x140:mode=cline:rate={FPS}:colors=white@0.85[w];"
-                f"[scene][w]overlay=x=0:y=H-h-150:eof_action=pass,{overlays}[v];"
-                f"[pa]aresample={AUDIO_RATE},apad[a]"
-            )
-        else:
-            graph = f"{base},{overlays}[v];[{audio_index}:a]anull[a]"
+        if (width, height) != (WIDTH, HEIGHT):
+            graph = graph.removesuffix("format=yuv420p[v]") + _fit(width, height)
+        graph += f";[pa]aresample={AUDIO_RATE},apad[a]" if brief.audio_segment is not None else ";[1:a]anull[a]"
         args += [
             "-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-t", f"{seconds}",
-            "-r", str(FPS), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-crf", "26",
+            "-r", str(FPS), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-g", str(FPS * 2),
             "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-ar", str(AUDIO_RATE), "-ac", "2",
             "-movflags", "+faststart", "-f", "mp4", f"file:{out}",
         ]
         await ffmpeg.ffmpeg(args)
+        music = brief.music
         provenance = Provenance(
             provider="local",
             model=CLIP_MODEL,
@@ -178,9 +173,13 @@ class LocalProvider:
                 "prompt": brief.prompt,
                 "negative_prompt": brief.negative_prompt,
                 "duration": brief.duration or params.duration,
-                "resolution": f"{WIDTH}x{HEIGHT}",
+                "resolution": f"{width}x{height}",
+                "aspect_ratio": params.aspect_ratio,
                 "character_reference": brief.reference_image is not None,
                 "audio_segment": brief.audio_segment is not None,
+                "beats": len(music.beats) if music else 0,
+                "sections": [label for _, _, label in music.sections] if music else [],
+                "lyric_lines": len(music.lyrics) if music else 0,
             },
             seconds=time.monotonic() - started,
             draft=True,
@@ -190,16 +189,19 @@ class LocalProvider:
     async def lipsync(
         self, ctx: JobContext, video: Path, audio: Path, params: LipsyncParams, workdir: Path
     ) -> tuple[Path, Provenance]:
-        """Mux `audio` onto `video` (video stream copied), padded or cut to the video's length."""
+        """Put `audio` on `video` (padded or cut to its length) with a mouth over the character that opens with the song's level."""
         started = time.monotonic()
         out = workdir / "lipsync.mp4"
+        graph = draft_video.lipsync_graph(files=draft_video.TextFiles(workdir))
+        seconds = float((await ffmpeg.probe(video, ffmpeg.VIDEO_FORMATS)).get("format", {}).get("duration") or 0)
         await ffmpeg.ffmpeg([
             *ffmpeg.local_input(video, ffmpeg.VIDEO_FORMATS),
             *ffmpeg.local_input(audio, ffmpeg.AUDIO_FORMATS),
-            "-map", "0:v:0", "-map", "1:a:0", "-af", "apad", "-shortest",
-            "-c:v", "copy", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-f", "mp4", f"file:{out}",
+            "-filter_complex", graph, "-map", "[v]", "-map", "[a]", *(["-t", f"{seconds:.3f}"] if seconds > 0 else ["-shortest"]),
+            "-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-f", "mp4", f"file:{out}",
         ])
         provenance = Provenance(
-            provider="local", model=LIPSYNC_MODEL, inputs={"mode": "mux"}, seconds=time.monotonic() - started, draft=True
+            provider="local", model=LIPSYNC_MODEL, inputs={"mode": "level-mouth"}, seconds=time.monotonic() - started, draft=True
         )
         return out, provenance

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import cast
+from typing import Any, cast
 
+from mv.core.db.buckets import SharedBuckets
 from mv.core.errors import BadRequest
 from mv.core.settings import Settings
 from mv.core.storage import MediaStorage
@@ -29,13 +30,17 @@ class ProviderRegistry:
         storage: MediaStorage,
         unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
         webhooks: WebhookHub | None = None,
+        buckets: SharedBuckets | None = None,
     ) -> None:
+        self.buckets = buckets
         self.settings = settings
         self.webhooks = webhooks
         self.storage = storage
         self.unfinished_jobs = unfinished_jobs
         self.local = LocalProvider()
         self._replicate: ReplicateProvider | None = None
+        self.prediction_listeners: list[Callable[[str, str, str, dict[str, Any], float], Awaitable[None]]] = []
+        """Called with (job id, step, model, prediction, estimated USD) when a paid prediction succeeds."""
 
     @property
     def default(self) -> ProviderName:
@@ -62,7 +67,14 @@ class ProviderRegistry:
         if name == "local":
             return self.local
         if self._replicate is None:
-            self._replicate = ReplicateProvider(self.settings, self.storage, self.unfinished_jobs, webhooks=self.webhooks)
+            self._replicate = ReplicateProvider(
+                self.settings,
+                self.storage,
+                self.unfinished_jobs,
+                webhooks=self.webhooks,
+                listeners=self.prediction_listeners,
+                buckets=self.buckets,
+            )
         return self._replicate
 
     async def close(self) -> None:

@@ -9,6 +9,7 @@ from mv.jobs.service import IDEMPOTENT
 from mv.core.limits import PAID_LIMIT
 from mv.core.errors import ErrorBody
 from mv.deps import ServicesDep
+from mv.spend.schemas import SPEND_CAP_RESPONSE
 from mv.jobs.service import JOB_RESPONSES, WAIT_DESCRIPTION, answer
 from mv.scenes import service
 from mv.scenes.schemas import CreateScenesRequest, ScenesResult
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/mv", tags=["mv"])
     "/create_scenes",
     dependencies=[PAID_LIMIT, IDEMPOTENT],
     response_model=ScenesResult,
-    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 502: {"model": ErrorBody}},
+    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 402: SPEND_CAP_RESPONSE, 502: {"model": ErrorBody}},
     summary="Plan one scene per clip from an idea and a character",
 )
 async def create_scenes(

@@ -8,6 +8,7 @@ from typing import Any
 from mv.analysis import service as analysis_service
 from mv.analysis.schemas import SongAnalysis
 from mv.assets.service import require_one
+from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.deps import Services
 from mv.flavors.models import durations
@@ -17,6 +18,7 @@ from mv.jobs.schemas import Job
 from mv.providers.base import SceneBrief, response_metadata
 from mv.scenes import music, timing
 from mv.scenes.schemas import CreateScenesRequest
+from mv.spend import service as spend
 
 log = get_logger(__name__)
 
@@ -24,12 +26,15 @@ KIND = "create_scenes"
 
 
 async def start(services: Services, body: CreateScenesRequest) -> Job:
-    """Check the provider, then queue the plan."""
+    """Check the provider, reserve the plan's estimated cost against the daily cap, then queue the plan."""
     request = body.model_dump(mode="json")
     request["provider"] = services.providers.resolve(body.provider)
     if body.audio_id is not None:
         await analysis_service.analysis(services, str(body.audio_id))
-    return await services.runner.submit(KIND, request)
+    params = services.flavors.load(body.config_flavor, Parameters, into="mv.scenes.service:parameters")
+    job_id = new_id()
+    await spend.reserve(services, request["provider"], job_id, [("scenes", params.scene_model.model, params.scene_price_per_run)])
+    return await services.runner.submit(KIND, request, job_id=job_id)
 
 
 async def song_analysis(services: Services, audio_id: str) -> SongAnalysis:

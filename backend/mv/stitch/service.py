@@ -16,7 +16,7 @@ from mv.core.logging import get_logger
 from mv.deps import Services
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
-from mv.media.clips import ClipInfo, probe_clip
+from mv.media.clips import ClipInfo, ClipSpec, probe_clip
 from mv.media.videos import video_key, store_video
 from mv.analysis.service import timed_lyrics
 from mv.stitch import engine, subtitles
@@ -33,6 +33,35 @@ class StitchTooLong(EncoreError):
     """The clips add up to more than one stitch may hold."""
 
     status_code = 422
+
+
+class MixedAspectRatios(EncoreError):
+    """The clips do not share one shape (landscape, portrait or square)."""
+
+    status_code = 422
+
+
+def shape(spec: ClipSpec) -> str:
+    """`landscape`, `portrait` or `square`, from the displayed width (with its sample aspect ratio) over the height."""
+    num, _, den = spec.sar.partition(":")
+    try:
+        sar = float(num) / float(den or 1) or 1.0
+    except (ValueError, ZeroDivisionError):
+        sar = 1.0
+    ratio = spec.width * sar / max(1, spec.height)
+    return "square" if 0.95 <= ratio <= 1.05 else ("landscape" if ratio > 1 else "portrait")
+
+
+def check_shapes(probes: list[ClipInfo]) -> None:
+    """Refuse (422) clips of different shapes: one 9:16 clip letterboxed into a 16:9 video is never what was meant."""
+    shapes = [shape(p.spec) for p in probes]
+    if len(set(shapes)) > 1:
+        counts = ", ".join(f"{shapes.count(s)} {s}" for s in dict.fromkeys(shapes))
+        first_odd = next(i for i, s in enumerate(shapes) if s != shapes[0])
+        raise MixedAspectRatios(
+            f"The clips mix aspect ratios ({counts}; clip {first_odd + 1} is the first that differs from clip 1); "
+            "stitch clips of one aspect ratio."
+        )
 
 
 class CannotBurnLyrics(EncoreError):
@@ -148,7 +177,9 @@ async def start(services: Services, body: StitchRequest) -> Job:
     audio_id = str(body.audio_id) if body.audio_id else None
     if audio_id:
         await require_one(services, "audio", audio_id)
-    check_length(services, await clip_probes(services, clips))
+    probes = await clip_probes(services, clips)
+    check_length(services, probes)
+    check_shapes(probes)
     video_id = new_id()
     await services.assets.insert(
         asset_id=video_id, kind="video", status="queued", job_id=video_id, storage_key=video_key(video_id),

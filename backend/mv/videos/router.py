@@ -10,6 +10,7 @@ from mv.core.limits import PAID_LIMIT
 from mv.core.errors import ErrorBody
 from mv.core.ids import IdPath
 from mv.deps import ServicesDep
+from mv.spend.schemas import SPEND_CAP_RESPONSE
 from mv.jobs.service import JOB_RESPONSES, WAIT_DESCRIPTION, answer
 from mv.videos import service
 from mv.videos.schemas import GenerateVideoRequest, VideoPending, VideoResult
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/mv", tags=["mv"])
     "/generate_video",
     dependencies=[PAID_LIMIT, IDEMPOTENT],
     response_model=VideoResult,
-    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 502: {"model": ErrorBody}},
+    responses={**JOB_RESPONSES, 400: {"model": ErrorBody}, 402: SPEND_CAP_RESPONSE, 404: {"model": ErrorBody}, 502: {"model": ErrorBody}},
     summary="Generate one clip for a scene",
 )
 async def generate_video(

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mv.flavors.formats import AspectRatio
 from mv.scenes.schemas import ProviderChoice
 
 
@@ -38,6 +39,7 @@ class GenerateVideoRequest(BaseModel):
     start_time: float | None = Field(None, ge=0, le=7200, description="Start of the clip's window in the song (seconds).")
     end_time: float | None = Field(None, gt=0, le=7200, description="End of the window; default start + the flavor's duration.")
     seed: int | None = Field(None, ge=0, le=2**31 - 1)
+    aspect_ratio: AspectRatio | None = Field(None, description="16:9, 9:16 or 1:1 where the flavor's video model takes it; default the flavor's.")
     config_flavor: str | None = Field(None, max_length=64)
     provider: ProviderChoice | None = None
 

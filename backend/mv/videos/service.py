@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from mv.analysis.window import music_for_clip
 from mv.assets.service import lookup, require_one, served_from_s3
 from mv.assets.schemas import Asset
 from mv.audio.service import cut_segment
@@ -17,17 +18,21 @@ from mv.core.ids import new_id
 from mv.core.logging import get_logger
 from mv.core.serving import stored_media
 from mv.deps import Services
+from mv.flavors.formats import video_params_at
 from mv.flavors.models import clip_duration
 from mv.flavors.schemas import VideoParams
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.media.videos import local_poster_url, local_video_url, poster_key, store_video, video_key
 from mv.providers.base import ClipBrief, response_metadata
+from mv.spend import service as spend
 from mv.videos.schemas import GenerateVideoRequest
 
 log = get_logger(__name__)
 
 KIND = "generate_video"
+# How long an offline draft waits for its song's analysis (beats, sections, lyrics) before rendering without it.
+DRAFT_ANALYSIS_WAIT = 30.0
 
 
 async def video_url(services: Services, asset: Asset) -> str:
@@ -51,7 +56,9 @@ async def start(services: Services, body: GenerateVideoRequest) -> Job:
         await require_one(services, "image", str(body.character_reference_id))
     if body.audio_id is not None:
         await require_one(services, "audio", str(body.audio_id))
+    params = video_params_at(services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params"), body.aspect_ratio)
     video_id = new_id()
+    await spend.reserve(services, provider, video_id, [("clip", params.model, params.price_per_second * params.duration)])
     request = body.model_dump(mode="json")
     request["provider"] = provider
     await services.assets.insert(
@@ -69,7 +76,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     video_id = ctx.id
     body = GenerateVideoRequest.model_validate({k: v for k, v in ctx.request.items() if k != "provider"})
     flavor, _ = services.flavors.registry.resolve(body.config_flavor)
-    params = services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params")
+    params = video_params_at(services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params"), body.aspect_ratio)
     provider = services.providers.get(ctx.request["provider"])
     await services.assets.update(video_id, status="running")
     started = time.monotonic()
@@ -80,16 +87,20 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
                 image = await require_one(services, "image", str(body.character_reference_id))
                 reference = await services.storage.fetch(image.storage_key or "")
             segment = None
+            music = None
             window: dict[str, float] | None = None
             if body.audio_id is not None:
                 start_at = body.start_time or 0.0
                 end_at = body.end_time if body.end_time is not None else start_at + params.duration
                 segment = await cut_segment(services, str(body.audio_id), start_at, end_at, workdir)
                 window = {"start_time": start_at, "end_time": end_at}
-            await ctx.progress(0.1, "Rendering the clip")
             sends_references = reference is not None and params.reference_input == "reference_images"
             span = window["end_time"] - window["start_time"] if window else None
             duration = clip_duration(params.model, span, params.duration, reference_images=sends_references)
+            if window is not None and body.audio_id is not None and provider.name == "local":
+                await ctx.progress(0.05, "Listening to the song")
+                music = await music_for_clip(services, str(body.audio_id), window["start_time"], float(duration), wait=DRAFT_ANALYSIS_WAIT)
+            await ctx.progress(0.1, "Rendering the clip")
             brief = ClipBrief(
                 prompt=body.prompt,
                 negative_prompt=body.negative_prompt or "",
@@ -97,6 +108,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
                 audio_segment=segment,
                 seed=body.seed,
                 duration=duration,
+                music=music,
             )
             produced, provenance = await provider.clip(ctx, brief, params, workdir)
             stored = await store_video(services, produced, video_id)

@@ -1,3 +1,4 @@
+import { parseAspectRatio, type AspectRatio } from "./estimate";
 import type { GenerationMode } from "./quickJob";
 
 export interface TrackState {
@@ -18,6 +19,7 @@ export interface CharacterImage {
 export interface CreateState {
   mode: GenerationMode;
   configFlavor: string;
+  aspectRatio: AspectRatio;
   videoDescription: string;
   characterDescription: string;
   characterImages: CharacterImage[];
@@ -37,6 +39,7 @@ export const CREATE_STATE_KEY = "createPageState";
 export const initialCreateState: CreateState = {
   mode: "draft",
   configFlavor: "default",
+  aspectRatio: "16:9",
   videoDescription: "",
   characterDescription: "",
   characterImages: [],
@@ -55,7 +58,7 @@ export function parseCreateState(raw: string | null): CreateState {
   try {
     const value = JSON.parse(raw) as Partial<CreateState>;
     if (!value || typeof value !== "object") return initialCreateState;
-    return { ...initialCreateState, ...value };
+    return { ...initialCreateState, ...value, aspectRatio: parseAspectRatio(value.aspectRatio) };
   } catch {
     return initialCreateState;
   }

@@ -3,6 +3,7 @@
  * saved after every change and opened in any tab with `/quick-gen-page?project=ID`.
  */
 import type { components } from "@/lib/api/schema";
+import { parseAspectRatio } from "@/lib/estimate";
 import { initialGenState, type ClipVersion, type GenState, type SceneState } from "@/lib/genState";
 import type { QuickJobData } from "@/lib/quickJob";
 
@@ -26,6 +27,7 @@ export function projectFromQuickJob(data: QuickJobData): ProjectCreate {
     character: { description: data.characterDescription, image_id: image, image_ids: image ? [image] : [] },
     config_flavor: data.configFlavor,
     mode: data.generationMode,
+    aspect_ratio: data.aspectRatio ?? "16:9",
   };
 }
 
@@ -73,6 +75,7 @@ export function quickJobFromProject(project: Project): QuickJobData {
     audioDuration: project.song?.duration ?? undefined,
     configFlavor: project.config_flavor ?? "default",
     generationMode: project.mode === "full" ? "full" : "draft",
+    aspectRatio: parseAspectRatio(project.aspect_ratio),
     audioStartAt: project.song?.trim_start ?? undefined,
   };
 }

@@ -1,3 +1,5 @@
+import { parseAspectRatio, type AspectRatio } from "./estimate";
+
 export type GenerationMode = "draft" | "full";
 export type Provider = "local" | "replicate";
 
@@ -14,6 +16,8 @@ export interface QuickJobData {
   audioDuration?: number;
   configFlavor: string;
   generationMode: GenerationMode;
+  /** 16:9 when absent (a Quick Job saved before ratios existed). */
+  aspectRatio?: AspectRatio;
   audioStartAt?: number;
 }
 
@@ -76,6 +80,7 @@ export function parseQuickJobData(raw: string | null): QuickJobData | null {
     audioDuration: num(record.audioDuration),
     configFlavor: str(record.configFlavor) ?? "default",
     generationMode: record.generationMode === "full" ? "full" : "draft",
+    aspectRatio: parseAspectRatio(record.aspectRatio),
     audioStartAt: num(record.audioStartAt),
   };
 }

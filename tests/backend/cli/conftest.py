@@ -21,7 +21,8 @@ def encore(tmp_path: Path) -> Encore:
         full["PYTHONPATH"] = os.pathsep.join([str(ROOT / "backend"), *filter(None, [os.environ.get("PYTHONPATH")])])
         full["COLUMNS"] = "200"
         full.update(env or {})
-        done = subprocess.run([str(ENCORE), *args], cwd=cwd or tmp_path, env=full, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run([str(ENCORE), *args], cwd=cwd or tmp_path, env=full, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
         return Ran(done.returncode, done.stdout, done.stderr)
 
     return run

@@ -51,6 +51,7 @@ def test_paths_are_read_from_the_base_and_links_pass_through(tmp_path: Path) -> 
         ({"song": "s.mp3", "idea": "i", "character": "c", "size": 3}, "Unknown field 'size'"),
         ({"song": "nope.mp3", "idea": "i", "character": "c"}, "No song file"),
         ({"song": "s.mp3", "idea": "i" * 2001, "character": "c"}, "longer than 2000"),
+        ({"song": "s.mp3", "idea": "i", "character": "c", "aspect": "4:3"}, "'aspect' must be one of 16:9, 9:16, 1:1"),
     ],
 )
 def test_a_bad_spec_says_what_is_wrong(tmp_path: Path, fields: dict[str, object], says: str) -> None:
@@ -66,7 +67,10 @@ def test_request_fields_go_only_where_the_api_takes_them(tmp_path: Path) -> None
     assert spec.fields_for("stitch_video") == {}
     draft = build_spec({"song": "s.mp3", "idea": "i", "character": "c"}, tmp_path, tmp_path / "o.mp4")
     assert draft.fields_for("create_scenes") == {"provider": "local"}
-    assert set(REQUEST_FIELDS) == {"create_scenes", "generate_character_reference", "generate_video", "lipsync", "stitch_video"}
+    assert set(REQUEST_FIELDS) == {"create_scenes", "generate_character_reference", "generate_video", "lipsync", "stitch_video", "estimate"}
+    tall = build_spec({"song": "s.mp3", "idea": "i", "character": "c", "aspect": "9:16"}, tmp_path, tmp_path / "o.mp4")
+    assert tall.fields_for("generate_video") == {"provider": "local", "aspect_ratio": "9:16"}
+    assert tall.fields_for("generate_character_reference")["aspect_ratio"] == "9:16" and "aspect_ratio" not in tall.fields_for("lipsync")
 
 
 def test_a_line_counts_as_done_only_unchanged_and_with_its_output_present(tmp_path: Path) -> None:

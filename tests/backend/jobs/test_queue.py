@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator, Callable
 import psycopg
 import pytest
 
+from live import start_worker
+
 from mv.core.db import Store
 from mv.jobs.queue import QueuedJobRunner, WorkerTimes
 from mv.jobs.repository import JobRepository
@@ -78,3 +80,21 @@ async def test_a_worker_runs_the_job_and_another_process_hears_every_change(pg_u
         assert statuses[0][0] == "queued" and ("succeeded", 1.0) in statuses
         assert any(status == "running" and progress == 0.5 for status, progress in statuses), statuses
     assert _tasks(pg_url) == [], "a finished task stayed in the queue"
+
+
+async def test_a_worker_queues_unfinished_jobs_that_have_no_task(pg_url: str) -> None:
+    async with _runner(pg_url) as earlier:
+        left = await earlier.repo.insert("5f0c7d2e-4a8b-4c39-9d61-2b7e8f1a3c44", "double", {"n": 4})
+        queued = await earlier.submit("double", {"n": 5})
+    assert _tasks(pg_url) == [("todo", queued.id)], "a row written without its task, as an API process of an earlier Encore left it"
+    async with _runner(pg_url, serve=True) as worker:
+        done = [await worker.wait(job.id, 20) for job in (left, queued)]
+        assert await worker.resume() == 0, "a job with a task was queued twice"
+    assert [job.result for job in done] == [{"double": 8}, {"double": 10}]
+
+
+def test_a_worker_refuses_to_start_without_postgresql(tmp_path) -> None:
+    log = tmp_path / "worker.log"
+    worker = start_worker(tmp_path, log)
+    assert worker.wait(timeout=60) == 2
+    assert "MV_DATABASE_URL=postgresql" in log.read_text()

@@ -30,7 +30,7 @@ async def test_a_project_keeps_everything_it_is_given(client: httpx.AsyncClient,
     assert again["scenes"][0]["edited_text"] == "wider shot"
     assert again["current_clips"] == {"s1": made["video_id"]}
     assert again["poster_url"] == f"/api/mv/get_character_reference/{image}"
-    assert again["cost_usd"] is None and again["shared"] is False
+    assert again["cost_usd"] == 0.0 and again["shared"] is False
     assert (await client.get(again["poster_url"])).status_code == 200
 
 
@@ -67,6 +67,8 @@ async def test_bad_projects_are_refused_with_nothing_changed(client: httpx.Async
     assert (await client.get(f"/api/projects/{project['id']}")).json() == project
     assert (await client.get(f"/api/projects/{new_id()}")).status_code == 404
     assert (await client.get("/api/projects/not-a-uuid")).status_code == 422
+    refused = await client.put(f"/api/projects/{project['id']}", json={})
+    assert refused.status_code == 405 and refused.headers["allow"] == "DELETE, GET, PATCH"  # every route at the path
 
 
 async def test_the_list_is_newest_first_and_paginated(client: httpx.AsyncClient, media: MediaFactory) -> None:
@@ -78,7 +80,7 @@ async def test_the_list_is_newest_first_and_paginated(client: httpx.AsyncClient,
     assert [p["id"] for p in first["items"] + rest["items"]] == ids[::-1]
     line = first["items"][0]
     assert (line["title"], line["mode"], line["config_flavor"], line["aspect_ratio"]) == ("Video 4", "draft", "mv1", "9:16")
-    assert line["duration"] == song["duration"] and line["scene_count"] == 0 and line["cost_usd"] is None
+    assert line["duration"] == song["duration"] and line["scene_count"] == 0 and line["cost_usd"] == 0.0
     assert (await client.get("/api/projects?limit=0")).status_code == 422
 
 

@@ -12,7 +12,7 @@ import stamina
 
 from mv.core.errors import UpstreamError
 from mv.providers.replicate.hosts import FileHosts
-from mv.providers.replicate.pacing import GET_BUDGET_PER_SECOND, Clock, Pacer
+from mv.providers.replicate.pacing import GET_BUDGET_PER_SECOND, Budget, Clock, Pacer
 
 MIN_UPLOAD_BYTES_PER_SECOND = 128 * 1024
 """An upload slower than this overall is given up (a stalled one fails sooner: at the timeout)."""
@@ -62,7 +62,7 @@ def problem_detail(response: httpx.Response) -> str:
 class ReplicateApi:
     """Paced, retried reads and uploads; each attempt gives up after `timeout` seconds without an answer."""
 
-    def __init__(self, base_url: str, token: str, timeout: float, clock: Clock) -> None:
+    def __init__(self, base_url: str, token: str, timeout: float, clock: Clock, reads: Budget | None = None) -> None:
         self.timeout = timeout
         self.hosts = FileHosts.for_api(base_url)
         self.http = httpx.AsyncClient(
@@ -70,7 +70,7 @@ class ReplicateApi:
             headers={"Authorization": f"Bearer {token}", "User-Agent": "encore"},
             timeout=httpx.Timeout(timeout),
         )
-        self.pacer = Pacer(GET_BUDGET_PER_SECOND, clock)
+        self.pacer: Budget = reads or Pacer(GET_BUDGET_PER_SECOND, clock)
         self.clock = clock
 
     def local_path(self, url: str | None) -> str | None:

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
+from typing import Protocol
+
+from mv.core.db.buckets import SharedBuckets
+from mv.core.db.errors import database_unavailable
+from mv.core.logging import get_logger
+
+log = get_logger(__name__)
 
 GET_BUDGET_PER_SECOND = 40.0
 """Replicate allows 3000 non-create requests a minute (50/s); all jobs together keep headroom under it."""
+CREATE_BUDGET_PER_SECOND = 9.0
+CREATE_BURST = 10.0
+"""Replicate allows 600 creates a minute: a bucket of 10 refilled at 9/s never spends more than 550 in any minute."""
 MAX_POLL_INTERVAL = 10.0
 """The longest pause between two polls of one prediction (unless REPLICATE_POLL_INTERVAL is longer)."""
 
@@ -38,6 +49,106 @@ class Pacer:
         self._next = slot + self.spacing
         if slot > now:
             await self.clock.sleep(slot - now)
+
+
+class Budget(Protocol):
+    """Something a request waits on before it is sent."""
+
+    async def wait(self) -> None:
+        """Sleep until this caller may send."""
+
+
+def account_key(token: str) -> str:
+    """A name for the Replicate account a token belongs to (budgets are per account), never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+class TokenBudget:
+    """A token bucket (`burst` deep, `per_second` refill) for this process."""
+
+    def __init__(self, per_second: float, burst: float, clock: Clock) -> None:
+        self.per_second = per_second
+        self.burst = burst
+        self.clock = clock
+        self._tokens = burst
+        self._stamp = clock.now()
+
+    def take(self) -> float:
+        """Spend a token: 0, or the seconds until one is there (nothing spent)."""
+        now = self.clock.now()
+        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.per_second)
+        self._stamp = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return 0.0
+        return (1 - self._tokens) / self.per_second
+
+    async def wait(self) -> None:
+        """Sleep until a token is spent."""
+        while (pause := self.take()) > 0:
+            await self.clock.sleep(pause)
+
+
+class SharedPacer:
+    """`Pacer` across every process on PostgreSQL: each request reserves the next slot of one shared stream."""
+
+    def __init__(self, buckets: SharedBuckets, name: str, per_second: float, clock: Clock) -> None:
+        self.buckets = buckets
+        self.name = name
+        self.spacing = 1.0 / per_second
+        self.clock = clock
+        self.fallback = Pacer(per_second, clock)
+
+    async def wait(self) -> None:
+        """Sleep until this caller's slot; with the database away, pace within this process."""
+        try:
+            delay = await self.buckets.slot(self.name, self.spacing)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            log.warning("shared_budget_unavailable", budget=self.name)
+            await self.fallback.wait()
+            return
+        if delay > 0:
+            await self.clock.sleep(delay)
+
+
+class SharedTokenBudget:
+    """`TokenBudget` across every process on PostgreSQL."""
+
+    def __init__(self, buckets: SharedBuckets, name: str, per_second: float, burst: float, clock: Clock) -> None:
+        self.buckets = buckets
+        self.name = name
+        self.per_second = per_second
+        self.burst = burst
+        self.clock = clock
+        self.fallback = TokenBudget(per_second, burst, clock)
+
+    async def wait(self) -> None:
+        """Sleep until a token of the shared bucket is spent; with the database away, use this process's bucket."""
+        while True:
+            try:
+                pause = await self.buckets.take(self.name, self.burst, self.per_second)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                log.warning("shared_budget_unavailable", budget=self.name)
+                await self.fallback.wait()
+                return
+            if pause <= 0:
+                return
+            await self.clock.sleep(pause)
+
+
+def budgets(token: str, clock: Clock, buckets: SharedBuckets | None) -> tuple[Budget, Budget]:
+    """(reads, creates) for one account: in this process, or shared by every process when `buckets` is given."""
+    if buckets is None:
+        return Pacer(GET_BUDGET_PER_SECOND, clock), TokenBudget(CREATE_BUDGET_PER_SECOND, CREATE_BURST, clock)
+    account = account_key(token)
+    return (
+        SharedPacer(buckets, f"replicate-reads:{account}", GET_BUDGET_PER_SECOND, clock),
+        SharedTokenBudget(buckets, f"replicate-creates:{account}", CREATE_BUDGET_PER_SECOND, CREATE_BURST, clock),
+    )
 
 
 class PollSchedule:

@@ -20,7 +20,7 @@ from mv.flavors.models import split_ref
 from mv.jobs.runner import JobContext
 from mv.providers.replicate.api import UNREACHABLE, ReplicateApi, api_base, retry_after
 from mv.providers.replicate.claims import STATE_PREFIX, Claims, fingerprint
-from mv.providers.replicate.pacing import Clock, PollSchedule
+from mv.providers.replicate.pacing import CREATE_BUDGET_PER_SECOND, CREATE_BURST, Budget, Clock, PollSchedule, TokenBudget
 from mv.providers.replicate.parsing import parse_time
 from mv.webhooks.hub import WebhookHub
 
@@ -75,7 +75,10 @@ class Predictions:
 
     reconcile_attempts: int = 3
 
-    def __init__(self, api: ReplicateApi, client: replicate.Client, claims: Claims, *, poll_interval: float, clock: Clock) -> None:
+    def __init__(
+        self, api: ReplicateApi, client: replicate.Client, claims: Claims, *, poll_interval: float, clock: Clock, creates: Budget | None = None
+    ) -> None:
+        self.creates: Budget = creates or TokenBudget(CREATE_BUDGET_PER_SECOND, CREATE_BURST, clock)
         self.api = api
         self.client = client
         self.claims = claims
@@ -100,6 +103,13 @@ class Predictions:
         self, ctx: JobContext, step: str, ref: str, build_input: Callable[[], Awaitable[dict[str, Any]]]
     ) -> tuple[Any, str, dict[str, Any]]:
         """(output, prediction id, input sent); the input is only built (files uploaded) when no prediction exists yet."""
+        prediction, prediction_id, sent = await self.run_prediction(ctx, step, ref, build_input)
+        return prediction.get("output"), prediction_id, sent
+
+    async def run_prediction(
+        self, ctx: JobContext, step: str, ref: str, build_input: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> tuple[dict[str, Any], str, dict[str, Any]]:
+        """(finished prediction, its id, input sent), as `run`."""
         key = f"{STATE_PREFIX}{step}"
         saved: dict[str, Any] = dict(ctx.state.get(key) or {})
         prediction_id = saved.get("id")
@@ -120,12 +130,13 @@ class Predictions:
             await ctx.checkpoint(**{key: {**saved, "id": prediction_id}, "prediction_id": prediction_id})
             log.info("prediction_created", step=step, prediction_id=prediction_id, model=ref)
         prediction = await self.wait(prediction_id, ref)
-        return prediction.get("output"), prediction_id, sent or {}
+        return prediction, prediction_id, sent or {}
 
     async def _send(self, attempt: Attempt) -> str:
         """POST one create, bounded by the timeout; while it is in flight, identical reconciles wait for it."""
         name, version = split_ref(attempt.ref)
         created: str | None = None
+        await self.creates.wait()
         self.claims.begin_create(attempt.fingerprint)
         try:
             # The client sends creates with no timeout at all, so bound it here.

@@ -22,7 +22,8 @@ from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneB
 from mv.providers.replicate.api import UNREACHABLE, ReplicateApi
 from mv.providers.replicate.claims import Claims
 from mv.providers.replicate.files import Files
-from mv.providers.replicate.pacing import Clock
+from mv.core.db.buckets import SharedBuckets
+from mv.providers.replicate.pacing import Clock, budgets
 from mv.providers.replicate.parsing import first_url, output_text, parse_scenes, public_inputs
 from mv.providers.replicate.predictions import Predictions, create_client
 from mv.webhooks.hub import WebhookHub
@@ -30,6 +31,7 @@ from mv.webhooks.hub import WebhookHub
 log = get_logger(__name__)
 
 BuildInput = Callable[[], Awaitable[dict[str, Any]]]
+PredictionListener = Callable[[str, str, str, dict[str, Any], float], Awaitable[None]]
 
 
 class ReplicateProvider:
@@ -44,20 +46,25 @@ class ReplicateProvider:
         unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None,
         clock: Clock | None = None,
         webhooks: WebhookHub | None = None,
+        listeners: list[PredictionListener] | None = None,
+        buckets: SharedBuckets | None = None,
     ) -> None:
         token = settings.replicate_token
         if not token:
             raise ValueError("the replicate provider needs a token")
         self.clock = clock or Clock()
-        self.api = ReplicateApi(settings.replicate_base_url, token, settings.replicate_timeout, self.clock)
+        reads, creates = budgets(token, self.clock, buckets)
+        self.api = ReplicateApi(settings.replicate_base_url, token, settings.replicate_timeout, self.clock, reads)
         self.client = create_client(settings.replicate_base_url, token, settings.replicate_timeout)
         self.predictions = Predictions(
-            self.api, self.client, Claims(unfinished_jobs), poll_interval=settings.replicate_poll_interval, clock=self.clock
+            self.api, self.client, Claims(unfinished_jobs), poll_interval=settings.replicate_poll_interval, clock=self.clock,
+            creates=creates,
         )
         if webhooks is not None and settings.webhook_url:
             self.predictions.use_webhooks(webhooks, settings.webhook_url, settings.replicate_webhook_poll_interval)
         self.files = Files(self.api, storage, token)
         self._paid_slots = asyncio.Semaphore(settings.mv_max_paid_jobs)
+        self.listeners = listeners if listeners is not None else []
 
     async def close(self) -> None:
         """Release HTTP clients."""
@@ -65,13 +72,24 @@ class ReplicateProvider:
         await self.client._async_client.aclose()
         await self.files.close()
 
-    async def predict(self, ctx: JobContext, step: str, model: str, build_input: BuildInput) -> tuple[Any, str, dict[str, Any]]:
-        """Run one prediction durably, at most `MV_MAX_PAID_JOBS` at a time; returns (output, prediction id, input sent)."""
+    async def predict(
+        self, ctx: JobContext, step: str, model: str, build_input: BuildInput, usd: float = 0.0
+    ) -> tuple[Any, str, dict[str, Any]]:
+        """Run one prediction durably, at most `MV_MAX_PAID_JOBS` at a time; returns (output, prediction id, input sent).
+
+        Once it succeeded, every listener hears of it with its estimated cost `usd` (a failed listener is logged, not raised).
+        """
         async with self._paid_slots:
             try:
-                return await self.predictions.run(ctx, step, model, build_input)
+                prediction, prediction_id, sent = await self.predictions.run_prediction(ctx, step, model, build_input)
             except UNREACHABLE:
                 raise UpstreamError(f"Replicate stayed unreachable while running {model}; the job can be resumed.") from None
+        for listener in self.listeners:
+            try:
+                await listener(ctx.id, step, model, {**prediction, "id": prediction_id}, usd)
+            except Exception as exc:  # noqa: BLE001 - bookkeeping must not fail a paid result
+                log.warning("prediction_listener_failed", step=step, error=type(exc).__name__)
+        return prediction.get("output"), prediction_id, sent
 
     async def plan_scenes(
         self, ctx: JobContext, brief: SceneBrief, params: Parameters, prompts: ScenePrompts
@@ -92,7 +110,9 @@ class ReplicateProvider:
 
             return build
 
-        output, prediction_id, sent = await self.predict(ctx, "scenes", model, llm_input(brief.prompt(prompts.scene_generation_prompt)))
+        output, prediction_id, sent = await self.predict(
+            ctx, "scenes", model, llm_input(brief.prompt(prompts.scene_generation_prompt)), params.scene_price_per_run
+        )
         text = output_text(output)
         runs = 1
         try:
@@ -100,7 +120,7 @@ class ReplicateProvider:
         except ValueError as problem:
             log.warning("scene_plan_unusable", problem=str(problem), model=model)
             repair = brief.prompt(prompts.repair_prompt, problem=str(problem), previous_output=text[:6000])
-            output, prediction_id, sent = await self.predict(ctx, "scenes_repair", model, llm_input(repair))
+            output, prediction_id, sent = await self.predict(ctx, "scenes_repair", model, llm_input(repair), params.scene_price_per_run)
             runs = 2
             try:
                 scenes = parse_scenes(output_text(output), brief.number_of_scenes, fallback_negative)
@@ -119,7 +139,7 @@ class ReplicateProvider:
 
         async def one(index: int) -> tuple[Path, Provenance]:
             started = time.monotonic()
-            output, prediction_id, sent = await self.predict(ctx, f"image_{index}", params.model, build)
+            output, prediction_id, sent = await self.predict(ctx, f"image_{index}", params.model, build, params.price_per_image)
             dest = await self.files.download(first_url(output), workdir / f"character_{index}.{params.output_format}")
             return dest, self._provenance(params.model, sent, prediction_id, started, params.price_per_image)
 
@@ -184,7 +204,7 @@ class ReplicateProvider:
         self, ctx: JobContext, step: str, model: str, build: BuildInput, dest: Path, started: float, cost: float
     ) -> tuple[Path, Provenance]:
         """Run a prediction whose output is a video, download it at once and check its container (full probes come at use)."""
-        output, prediction_id, sent = await self.predict(ctx, step, model, build)
+        output, prediction_id, sent = await self.predict(ctx, step, model, build, cost)
         await self.files.download(first_url(output), dest)
         if not is_video_container(dest):
             raise UpstreamError(f"The {model} prediction returned a file that is not a video.")

@@ -5,6 +5,7 @@ import { Label } from "@/components/ui/label";
 import { Progress } from "@/components/ui/progress";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { AudioTrack } from "@/components/audio-track";
+import { SongAnalysisSummary } from "@/components/timeline/song-analysis-summary";
 import { FieldError } from "@/components/field-error";
 import { FilePicker } from "@/components/file-picker";
 import { Section } from "@/components/section";
@@ -79,7 +80,10 @@ export function AudioCard({ state, update, song, busy, audioError }: AudioCardPr
       ) : null}
       <FieldError id="error-audio" message={error} />
       {state.track ? (
-        <AudioTrack audioId={state.track.audioId} audioUrl={state.track.audioUrl} title={state.track.title} duration={state.track.duration} />
+        <>
+          <AudioTrack audioId={state.track.audioId} audioUrl={state.track.audioUrl} title={state.track.title} duration={state.track.duration} />
+          <SongAnalysisSummary audioId={state.track.audioId} />
+        </>
       ) : (
         <p className="text-sm text-muted-foreground">No track yet. Without one, clips are silent and lipsync is off.</p>
       )}

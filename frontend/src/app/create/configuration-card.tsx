@@ -4,6 +4,8 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Progress } from "@/components/ui/progress";
 import { FlavorSelect } from "@/components/flavor-select";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { ASPECT_RATIOS, parseAspectRatio } from "@/lib/estimate";
 import { CollapsibleSection } from "@/components/section";
 import type { CreateState } from "@/lib/createState";
 import type { FlavorState } from "@/lib/hooks/useBackendInfo";
@@ -17,10 +19,13 @@ interface ConfigurationCardProps {
   flavorState: FlavorState;
   trim: ReturnType<typeof useTrim>;
   audioBusy: boolean;
+  /** The ratios the flavor's models take, when the server has said (all three until then). */
+  aspectRatios: readonly string[] | null;
 }
 
 /** Configuration (collapsed): Config Flavor, and Audio Start Position with Trim Audio. */
-export function ConfigurationCard({ state, update, flavorState, trim, audioBusy }: ConfigurationCardProps) {
+export function ConfigurationCard({ state, update, flavorState, trim, audioBusy, aspectRatios }: ConfigurationCardProps) {
+  const offered = ASPECT_RATIOS.filter((ratio) => !aspectRatios || aspectRatios.includes(ratio.value) || ratio.value === state.aspectRatio);
   const { trimming, maxStart, startAt, problem, message } = trim;
   return (
     <CollapsibleSection
@@ -28,11 +33,30 @@ export function ConfigurationCard({ state, update, flavorState, trim, audioBusy 
       title="Configuration"
       summary={
         <span>
-          Flavor: <span data-testid="config-summary-flavor">{state.configFlavor}</span>
+          Flavor: <span data-testid="config-summary-flavor">{state.configFlavor}</span> · Aspect ratio:{" "}
+          <span data-testid="config-summary-aspect">{state.aspectRatio}</span>
         </span>
       }
     >
       <FlavorSelect value={state.configFlavor} onChange={(configFlavor) => update({ configFlavor })} state={flavorState} />
+      <div className="space-y-2">
+        <Label htmlFor="aspect-ratio">Aspect Ratio</Label>
+        <Select value={state.aspectRatio} onValueChange={(value) => update({ aspectRatio: parseAspectRatio(value) })}>
+          <SelectTrigger id="aspect-ratio" aria-label="Aspect Ratio" data-testid="aspect-ratio" className="max-w-xs">
+            <SelectValue />
+          </SelectTrigger>
+          <SelectContent>
+            {offered.map((ratio) => (
+              <SelectItem key={ratio.value} value={ratio.value} data-testid={`aspect-option-${ratio.value}`}>
+                {ratio.label}
+              </SelectItem>
+            ))}
+          </SelectContent>
+        </Select>
+        <p className="text-xs text-muted-foreground">
+          Frame of the character images, clips and final video; only the ratios this flavor&apos;s models take are offered.
+        </p>
+      </div>
       <div className="space-y-2">
         <Label htmlFor="start-at">Audio Start Position (seconds)</Label>
         <div className="flex flex-wrap items-center gap-2">

@@ -2,9 +2,14 @@
 
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { EstimatePanel } from "@/components/estimate-panel";
+import { SpendConfirmDialog } from "@/components/spend-confirm-dialog";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { api, unwrap } from "@/lib/api/client";
+import { needsConfirmation, type Estimate, type EstimateRequest } from "@/lib/estimate";
 import { GEN_STATE_KEY } from "@/lib/genState";
+import { useEstimate } from "@/lib/hooks/useEstimate";
+import { scenesForTrack } from "@/lib/lipsync";
 import { projectFromQuickJob } from "@/lib/projects";
 import { QUICK_JOB_KEY, validateQuickJob, type QuickJobData, type QuickJobErrors } from "@/lib/quickJob";
 import { AudioCard } from "./audio-card";
@@ -32,6 +37,25 @@ export function CreatePage() {
     setErrors((prev) => ({ ...prev, characterDescription: "Describe the character first." })),
   );
   const audioBusy = song.uploading || trim.trimming || state.audioJobId !== null;
+  // What Quick Job starts: the scene plan and one clip per scene (character images have their own request).
+  const estimateBody: EstimateRequest | null = ready
+    ? {
+        config_flavor: state.configFlavor,
+        mode: state.mode,
+        aspect_ratio: state.aspectRatio,
+        number_of_scenes: state.track ? scenesForTrack(state.track.duration) : undefined,
+        character_images: 0,
+      }
+    : null;
+  const estimate = useEstimate(estimateBody);
+  const [confirming, setConfirming] = useState<Estimate | null>(null);
+
+  function requestQuickJob() {
+    // A Full Quick Job never starts before its estimate was shown (the panel says it is on its way).
+    if (state.mode === "full" && estimate.estimate === null && estimate.error === null) return;
+    if (state.mode === "full" && needsConfirmation(estimate.estimate)) setConfirming(estimate.estimate);
+    else void quickJob();
+  }
 
   async function quickJob() {
     const found = validateQuickJob({
@@ -53,6 +77,7 @@ export function CreatePage() {
       audioDuration: state.track?.duration ?? undefined,
       configFlavor: state.configFlavor,
       generationMode: state.mode,
+      aspectRatio: state.aspectRatio,
       audioStartAt: state.track?.startOffset,
     };
     setNavigating(true);
@@ -89,7 +114,14 @@ export function CreatePage() {
         fullExplanation={fullExplanation}
         onMode={(mode) => update({ mode })}
       />
-      <ConfigurationCard state={state} update={update} flavorState={flavorState} trim={trim} audioBusy={audioBusy} />
+      <ConfigurationCard
+        state={state}
+        update={update}
+        flavorState={flavorState}
+        trim={trim}
+        audioBusy={audioBusy}
+        aspectRatios={estimate.estimate?.aspect_ratios ?? null}
+      />
       <VideoDescriptionCard
         value={state.videoDescription}
         error={errors.videoDescription}
@@ -110,7 +142,17 @@ export function CreatePage() {
         }}
       />
       <AudioCard state={state} update={update} song={song} busy={audioBusy} audioError={errors.audio} />
-      <QuickJobBar mode={state.mode} navigating={navigating} hasErrors={Object.values(errors).some(Boolean)} onQuickJob={() => void quickJob()} />
+      {state.mode === "full" || estimate.error ? <EstimatePanel state={estimate} what="this Quick Job" /> : null}
+      <QuickJobBar mode={state.mode} navigating={navigating} hasErrors={Object.values(errors).some(Boolean)} onQuickJob={requestQuickJob} />
+      <SpendConfirmDialog
+        estimate={confirming}
+        action="Start this Quick Job"
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => {
+          setConfirming(null);
+          void quickJob();
+        }}
+      />
     </div>
   );
 }

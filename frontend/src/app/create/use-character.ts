@@ -52,6 +52,7 @@ export function useCharacter(ready: boolean, state: CreateState, update: CreateU
             num_images: 4,
             config_flavor: state.configFlavor,
             provider: providerFor(state.mode),
+            aspect_ratio: state.aspectRatio,
           },
           ...START_NOW,
         }),

@@ -12,7 +12,7 @@ function Field({ label, children, wide = false }: { label: string; children: Rea
 }
 
 /** Input Data (open): what the create page handed over. */
-export function InputDataCard({ jobData, flavor }: { jobData: QuickJobData; flavor: string }) {
+export function InputDataCard({ jobData, flavor, timeline }: { jobData: QuickJobData; flavor: string; timeline?: React.ReactNode }) {
   return (
     <CollapsibleSection id="input-data" title="Input Data" defaultOpen>
       <dl className="grid gap-4 sm:grid-cols-2">
@@ -24,6 +24,9 @@ export function InputDataCard({ jobData, flavor }: { jobData: QuickJobData; flav
         </Field>
         <Field label="Config Flavor">
           <dd data-testid="input-config-flavor">{flavor}</dd>
+        </Field>
+        <Field label="Aspect Ratio">
+          <dd data-testid="input-aspect-ratio">{jobData.aspectRatio ?? "16:9"}</dd>
         </Field>
         <Field label="Generation Mode">
           <dd data-testid="input-generation-mode">
@@ -56,6 +59,7 @@ export function InputDataCard({ jobData, flavor }: { jobData: QuickJobData; flav
                   duration={jobData.audioDuration}
                   testId="input-audio"
                 />
+                {timeline}
                 {jobData.audioStartAt ? (
                   <p className="text-xs text-muted-foreground" data-testid="input-audio-start">
                     Audio trimmed from: {jobData.audioStartAt} seconds

@@ -1,9 +1,17 @@
 "use client";
 
+import { useState } from "react";
 import Link from "next/link";
 import { Loader2 } from "lucide-react";
+import { SongTimeline } from "@/components/timeline/song-timeline";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { SpendConfirmDialog } from "@/components/spend-confirm-dialog";
+import { formatUsd, needsConfirmation, type Estimate, type EstimateRequest } from "@/lib/estimate";
+import type { SceneState } from "@/lib/genState";
+import { useEstimate } from "@/lib/hooks/useEstimate";
+import { CLIP_SECONDS } from "@/lib/lipsync";
+import { goToSceneCard, windowFields } from "@/lib/timeline";
 import { ConfigurationCard } from "./configuration-card";
 import { FinalVideoCard } from "./final-video-card";
 import { InputDataCard } from "./input-data-card";
@@ -24,6 +32,23 @@ export function QuickGenPage() {
   const startClip = useClips({ ready, jobData, state, dispatch, watches });
   useStitch({ ready, jobData, state, dispatch, watches });
   const sync = useProjectSync(ready, jobData, state, project);
+  const full = jobData?.generationMode === "full";
+  const paid = (extra: Partial<EstimateRequest>): EstimateRequest | null =>
+    full && jobData
+      ? { config_flavor: jobData.configFlavor, mode: "full", aspect_ratio: jobData.aspectRatio ?? "16:9", plan_scenes: false, character_images: 0, number_of_scenes: 0, ...extra }
+      : null;
+  const clipEstimate = useEstimate(paid({ number_of_scenes: 1 }));
+  const lipsyncEstimate = useEstimate(paid({ lipsync_seconds: CLIP_SECONDS }));
+  const [confirming, setConfirming] = useState<{ estimate: Estimate; action: string; run: () => void } | null>(null);
+
+  function regenerate(scene: SceneState, index: number, withLipsync: boolean) {
+    const run = () => void startClip(scene, index, withLipsync ? "lipsync" : "generate");
+    const { estimate, error } = withLipsync ? lipsyncEstimate : clipEstimate;
+    if (full && estimate === null && error === null) return; // its estimate is not shown yet
+    if (full && estimate && needsConfirmation(estimate)) {
+      setConfirming({ estimate, action: withLipsync ? `Lipsync scene ${index + 1}` : `Regenerate scene ${index + 1}`, run });
+    } else run();
+  }
 
   if (!ready) {
     return (
@@ -57,13 +82,43 @@ export function QuickGenPage() {
         </Badge>
       </div>
       <ConfigurationCard flavor={flavor} flavorState={flavorState} flavorNote={flavorNote} onFlavor={chooseFlavor} />
-      <InputDataCard jobData={jobData} flavor={flavor} />
+      <InputDataCard
+        jobData={jobData}
+        flavor={flavor}
+        timeline={
+          jobData.audioId ? (
+            <SongTimeline
+              audioId={jobData.audioId}
+              duration={jobData.audioDuration}
+              scenes={state.scenes.map(windowFields)}
+              onSelectScene={(index) => goToSceneCard(state.scenes[index]?.id)}
+            />
+          ) : null
+        }
+      />
       <ScenesCard
         state={state}
         jobData={jobData}
         onRetryPlan={retryPlan}
         onEdit={(sceneId, description) => dispatch({ type: "sceneEdited", sceneId, description })}
-        onRegenerate={(scene, index, withLipsync) => void startClip(scene, index, withLipsync ? "lipsync" : "generate")}
+        onRegenerate={regenerate}
+        costs={
+          full
+            ? {
+                clip: clipEstimate.estimate ? formatUsd(clipEstimate.estimate.total_usd) : null,
+                lipsync: lipsyncEstimate.estimate ? formatUsd(lipsyncEstimate.estimate.total_usd) : null,
+              }
+            : null
+        }
+      />
+      <SpendConfirmDialog
+        estimate={confirming?.estimate ?? null}
+        action={confirming?.action ?? ""}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => {
+          confirming?.run();
+          setConfirming(null);
+        }}
       />
       <FinalVideoCard state={state} hasSong={Boolean(jobData.audioId)} onRestitch={() => dispatch({ type: "stitchRequested" })} />
     </div>

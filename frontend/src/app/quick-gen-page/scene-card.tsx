@@ -22,10 +22,11 @@ interface SceneCardProps {
   insideTrack: boolean;
   onEdit: (description: string) => void;
   onRegenerate: (withLipsync: boolean) => void;
+  costs?: { clip: string | null; lipsync: string | null } | null;
 }
 
 /** One scene: its editable text, its current clip with live status, and regenerate/lipsync controls. */
-export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onEdit, onRegenerate }: SceneCardProps) {
+export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onEdit, onRegenerate, costs = null }: SceneCardProps) {
   const [lipsync, setLipsync] = useState(false);
   const clip = scene.clip;
   const current = currentClip(scene);
@@ -107,7 +108,7 @@ export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onE
                 {lipsyncRunning ? "Lipsyncing…" : current ? "Regenerating…" : "Generating…"}
                 {clip.message ? <span className="truncate">{clip.message}</span> : null}
               </p>
-              <Progress value={Math.round(clip.progress * 100)} />
+              <Progress value={Math.round(clip.progress * 100)} aria-label={`Scene ${index + 1} clip progress`} />
             </div>
           ) : null}
           {clip.error ? (
@@ -138,6 +139,11 @@ export function SceneCard({ scene, index, songWindow, hasAudio, insideTrack, onE
               />
               <Label htmlFor={`lipsync-${scene.id}`}>with lipsync</Label>
             </div>
+            {costs && (useLipsync ? costs.lipsync : costs.clip) ? (
+              <span className="text-xs text-muted-foreground" data-testid="clip-estimate">
+                Estimated {useLipsync ? costs.lipsync : costs.clip}
+              </span>
+            ) : null}
           </div>
           {lipsyncReason && !running ? (
             <p id={`lipsync-reason-${scene.id}`} className="text-xs text-muted-foreground" data-testid="lipsync-reason">

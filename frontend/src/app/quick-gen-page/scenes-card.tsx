@@ -13,10 +13,12 @@ interface ScenesCardProps {
   onRetryPlan: () => void;
   onEdit: (sceneId: string, description: string) => void;
   onRegenerate: (scene: SceneState, index: number, withLipsync: boolean) => void;
+  /** Estimated cost of one regenerate and one lipsync, shown beside the button in full mode (null: drafts). */
+  costs?: { clip: string | null; lipsync: string | null } | null;
 }
 
 /** Scenes: the plan's progress or error, then one card per scene. */
-export function ScenesCard({ state, jobData, onRetryPlan, onEdit, onRegenerate }: ScenesCardProps) {
+export function ScenesCard({ state, jobData, onRetryPlan, onEdit, onRegenerate, costs = null }: ScenesCardProps) {
   const clipsDone = state.scenes.filter((scene) => scene.clip.history.length > 0).length;
   return (
     <Section
@@ -56,6 +58,7 @@ export function ScenesCard({ state, jobData, onRetryPlan, onEdit, onRegenerate }
             insideTrack={planInsideTrack(scene.music, index, jobData.audioDuration)}
             onEdit={(description) => onEdit(scene.id, description)}
             onRegenerate={(withLipsync) => onRegenerate(scene, index, withLipsync)}
+            costs={costs}
           />
         ))}
       </div>

@@ -67,6 +67,7 @@ export function useClips({ ready, jobData, state, dispatch, watches }: ClipsInpu
                 ...(withSong ? { audio_id: jobData.audioId, ...window } : {}),
                 config_flavor: jobData.configFlavor,
                 provider,
+                aspect_ratio: jobData.aspectRatio ?? "16:9",
               },
               ...START_NOW,
               headers,

@@ -27,6 +27,8 @@ export type LipsyncResult = Ok<"/api/mv/lipsync", "post">;
 export type StitchBody = Body<"/api/mv/stitch_video", "post">;
 export type StitchResult = Ok<"/api/mv/stitch_video", "post">;
 export type AudioDownloadBody = Body<"/api/audio/download", "post">;
+export type SongAnalysis = Ok<"/api/audio/analysis/{audio_id}", "get">;
+export type AudioInfo = Ok<"/api/audio/info/{audio_id}", "get">;
 
 /** The browser talks to the same origin only; the Next server proxies /api and /healthz. */
 export const api = createClient<paths>({ baseUrl: typeof window === "undefined" ? "http://localhost" : "" });

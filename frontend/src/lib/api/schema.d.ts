@@ -264,6 +264,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mv/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Estimate what a run costs
+         * @description Price a run from the flavor's prices (draft mode is free) and say whether a client should confirm it.
+         */
+        post: operations["mv-estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mv/generate_character_reference": {
         parameters: {
             query?: never;
@@ -398,6 +418,46 @@ export interface paths {
          * @description A new video asset; its `video_id` is the job id, so a 202 already names it.
          */
         post: operations["mv-lipsync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mv/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What some jobs spent
+         * @description One line per finished prediction of these jobs (step, model, Replicate's predict time, estimated USD).
+         */
+        get: operations["mv-spend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mv/spend/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Estimated spend over the last 24 hours
+         * @description What paid requests reserved over the last 24 hours, the daily cap and what it leaves.
+         */
+        get: operations["mv-spend_today"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -842,6 +902,166 @@ export interface components {
             error: string;
         };
         /**
+         * Estimate
+         * @description The estimated cost of a run, and what the instance allows.
+         * @example {
+         *       "aspect_ratio": "16:9",
+         *       "aspect_ratios": [
+         *         "16:9",
+         *         "9:16"
+         *       ],
+         *       "cap_usd_per_day": 20,
+         *       "config_flavor": "mv1",
+         *       "confirm_above_usd": 5,
+         *       "confirm_required": true,
+         *       "items": [
+         *         {
+         *           "count": 1,
+         *           "model": "google/gemini-2.5-flash",
+         *           "step": "scenes",
+         *           "unit": "run",
+         *           "usd": 0.01
+         *         },
+         *         {
+         *           "count": 4,
+         *           "model": "google/imagen-4",
+         *           "step": "character_images",
+         *           "unit": "image",
+         *           "usd": 0.16
+         *         },
+         *         {
+         *           "count": 48,
+         *           "model": "google/veo-3.1",
+         *           "step": "clips",
+         *           "unit": "second",
+         *           "usd": 9.6
+         *         }
+         *       ],
+         *       "left_today_usd": 14.5,
+         *       "mode": "full",
+         *       "total_usd": 9.77
+         *     }
+         */
+        Estimate: {
+            /**
+             * Aspect Ratio
+             * @enum {string}
+             */
+            aspect_ratio: "16:9" | "9:16" | "1:1";
+            /**
+             * Aspect Ratios
+             * @description The ratios this flavor's clip and image models take.
+             */
+            aspect_ratios: ("16:9" | "9:16" | "1:1")[];
+            /**
+             * Cap Usd Per Day
+             * @description `MV_MAX_SPEND_USD_PER_DAY`; null when there is no cap.
+             */
+            cap_usd_per_day: number | null;
+            /** Config Flavor */
+            config_flavor: string;
+            /**
+             * Confirm Above Usd
+             * @description `MV_CONFIRM_ABOVE_USD`: above it a client asks before starting.
+             */
+            confirm_above_usd: number;
+            /**
+             * Confirm Required
+             * @description Whether `total_usd` is above `confirm_above_usd`.
+             */
+            confirm_required: boolean;
+            /** Items */
+            items: components["schemas"]["EstimateItem"][];
+            /**
+             * Left Today Usd
+             * @description What the cap leaves over the last 24 hours; null without a cap.
+             */
+            left_today_usd: number | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "draft" | "full";
+            /** Total Usd */
+            total_usd: number;
+        };
+        /**
+         * EstimateItem
+         * @description One priced step: `count` units of `unit` at the flavor's price.
+         */
+        EstimateItem: {
+            /** Count */
+            count: number;
+            /** Model */
+            model: string;
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "scenes" | "character_images" | "clips" | "lipsync";
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "run" | "image" | "second";
+            /** Usd */
+            usd: number;
+        };
+        /**
+         * EstimateRequest
+         * @description What a run will make: the flavor prices it, the mode says whether anything is paid.
+         * @example {
+         *       "aspect_ratio": "9:16",
+         *       "character_images": 4,
+         *       "config_flavor": "mv1",
+         *       "lipsync_seconds": 16,
+         *       "mode": "full",
+         *       "number_of_scenes": 6
+         *     }
+         */
+        EstimateRequest: {
+            /**
+             * Aspect Ratio
+             * @description Checked against the flavor's models; default the flavor's.
+             */
+            aspect_ratio?: ("16:9" | "9:16" | "1:1") | null;
+            /**
+             * Audio Id
+             * @description A stored song: one clip per scene duration of its length.
+             */
+            audio_id?: string | null;
+            /**
+             * Character Images
+             * @description Character images to generate; default the flavor's number, 0 with an uploaded image.
+             */
+            character_images?: number | null;
+            /** Config Flavor */
+            config_flavor?: string | null;
+            /**
+             * Lipsync Seconds
+             * @description Seconds of clips to lipsync.
+             * @default 0
+             */
+            lipsync_seconds?: number;
+            /**
+             * Mode
+             * @default full
+             * @enum {string}
+             */
+            mode?: "draft" | "full";
+            /**
+             * Number Of Scenes
+             * @description Clips to make; default from `audio_id`, else the flavor's number.
+             */
+            number_of_scenes?: number | null;
+            /**
+             * Plan Scenes
+             * @description Whether the scene plan is written by the flavor's language model.
+             * @default true
+             */
+            plan_scenes?: boolean;
+        };
+        /**
          * FinalVideo
          * @description One stitched video and the clips it was stitched from.
          */
@@ -881,6 +1101,11 @@ export interface components {
          *     }
          */
         GenerateCharacterRequest: {
+            /**
+             * Aspect Ratio
+             * @description 16:9, 9:16 or 1:1 where the flavor's image model takes it; default the flavor's.
+             */
+            aspect_ratio?: ("16:9" | "9:16" | "1:1") | null;
             /** Character Description */
             character_description: string;
             /** Config Flavor */
@@ -904,6 +1129,11 @@ export interface components {
          *     }
          */
         GenerateVideoRequest: {
+            /**
+             * Aspect Ratio
+             * @description 16:9, 9:16 or 1:1 where the flavor's video model takes it; default the flavor's.
+             */
+            aspect_ratio?: ("16:9" | "9:16" | "1:1") | null;
             /** Audio Id */
             audio_id?: string | null;
             /** Character Reference Id */
@@ -1184,7 +1414,7 @@ export interface components {
             config_flavor?: string | null;
             /**
              * Cost Usd
-             * @description What the project's predictions cost; null while spend is not recorded.
+             * @description Estimated USD of the project's finished paid predictions (the spend ledger's lines for its assets' jobs).
              */
             cost_usd?: number | null;
             /** Created At */
@@ -1652,6 +1882,65 @@ export interface components {
              * @description Estimated stretches with a voice.
              */
             vocals: components["schemas"]["VocalStretch"][];
+        };
+        /**
+         * SpendLine
+         * @description One finished prediction: its step, model, Replicate's predict time and the estimated USD.
+         */
+        SpendLine: {
+            /** Created At */
+            created_at: number;
+            /** Job Id */
+            job_id: string;
+            /** Model */
+            model: string;
+            /** Prediction Id */
+            prediction_id: string | null;
+            /**
+             * Seconds
+             * @description Replicate's `metrics.predict_time`, when it reported one.
+             */
+            seconds: number | null;
+            /** Step */
+            step: string;
+            /** Usd */
+            usd: number;
+        };
+        /**
+         * SpendReport
+         * @description Per-prediction spend of some jobs.
+         * @example {
+         *       "lines": [
+         *         {
+         *           "created_at": 1764670000,
+         *           "job_id": "3f1c2a9e-8d4b-4c1e-9a57-2b6f0e4d8c11",
+         *           "model": "google/veo-3.1",
+         *           "prediction_id": "q1w2e3r4t5",
+         *           "seconds": 74.2,
+         *           "step": "clip",
+         *           "usd": 1.6
+         *         }
+         *       ],
+         *       "total_usd": 1.6
+         *     }
+         */
+        SpendReport: {
+            /** Lines */
+            lines: components["schemas"]["SpendLine"][];
+            /** Total Usd */
+            total_usd: number;
+        };
+        /**
+         * SpendToday
+         * @description Estimated spend reserved over the last 24 hours against the cap.
+         */
+        SpendToday: {
+            /** Cap Usd Per Day */
+            cap_usd_per_day: number | null;
+            /** Left Usd */
+            left_usd: number | null;
+            /** Spent Usd */
+            spent_usd: number;
         };
         /**
          * StitchRequest
@@ -2734,6 +3023,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `SpendCapReached`: the request's estimated cost would pass MV_MAX_SPEND_USD_PER_DAY; `detail` names the cap and what is left. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request */
             422: {
                 headers: {
@@ -2745,6 +3043,66 @@ export interface operations {
             };
             /** @description Bad Gateway */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "mv-estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EstimateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Estimate"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2802,6 +3160,15 @@ export interface operations {
             };
             /** @description Bad Request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `SpendCapReached`: the request's estimated cost would pass MV_MAX_SPEND_USD_PER_DAY; `detail` names the cap and what is left. */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2877,6 +3244,15 @@ export interface operations {
             };
             /** @description Bad Request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `SpendCapReached`: the request's estimated cost would pass MV_MAX_SPEND_USD_PER_DAY; `detail` names the cap and what is left. */
+            402: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3204,6 +3580,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `SpendCapReached`: the request's estimated cost would pass MV_MAX_SPEND_USD_PER_DAY; `detail` names the cap and what is left. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -3238,6 +3623,85 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "mv-spend": {
+        parameters: {
+            query: {
+                /** @description Comma-separated job ids (1 to 500). */
+                job_ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "mv-spend_today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendToday"];
                 };
             };
             /** @description Error */

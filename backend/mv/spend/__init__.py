@@ -1,0 +1,1 @@
+"""Spend: estimates, the daily cap and what each prediction cost."""
