@@ -14,6 +14,7 @@ const JOB: QuickJobData = {
   configFlavor: "mv1",
   generationMode: "draft",
   audioStartAt: 2,
+  aspectRatio: "9:16",
 };
 
 function clip(videoId: string, kind: "generated" | "lipsync" = "generated") {
@@ -41,7 +42,9 @@ describe("projects and the quick-gen page", () => {
       character: { description: "A conductor", image_id: "img", image_ids: ["img"] },
       config_flavor: "mv1",
       mode: "draft",
+      aspect_ratio: "9:16",
     });
+    expect(projectFromQuickJob({ ...JOB, aspectRatio: "9:16" }).aspect_ratio).toBe("9:16");
   });
 
   it("saves every clip version, the current one per scene, edits beside the planned text, and the final", () => {
@@ -63,14 +66,14 @@ describe("projects and the quick-gen page", () => {
   it("opens a saved project as the page left it, with nothing to start again", () => {
     const patch = projectPatch(JOB, planned(), null);
     const project = { id: "p1", title: "Night", idea: JOB.videoDescription, character: { description: "A conductor", image_id: "img" },
-      song: { audio_id: "song", title: "Night", duration: 16, trim_start: 2 }, config_flavor: "mv1", mode: "draft", ...patch } as unknown as Project;
+      song: { audio_id: "song", title: "Night", duration: 16, trim_start: 2 }, config_flavor: "mv1", mode: "draft", aspect_ratio: "9:16", ...patch } as unknown as Project;
     const state = genStateFromProject(project);
     expect(state.scenesStatus).toBe("succeeded");
     expect(state.scenes.map((s) => s.clip.history.map((v) => v.videoId))).toEqual([["v1"], ["v2", "v3"]]);
     expect(state.scenes.every((s) => s.clip.status === "succeeded")).toBe(true);
     expect([state.final.status, state.final.videoId]).toEqual(["succeeded", "f1"]);
     expect(state.autoStitched).toBe(true);
-    expect(quickJobFromProject(project)).toMatchObject({ projectId: "p1", audioId: "song", audioUrl: "/api/audio/get/song", audioStartAt: 2, configFlavor: "mv1" });
+    expect(quickJobFromProject(project)).toMatchObject({ projectId: "p1", audioId: "song", audioUrl: "/api/audio/get/song", audioStartAt: 2, configFlavor: "mv1", aspectRatio: "9:16" });
     expect(projectPatch(quickJobFromProject(project), state, project)).toEqual({ ...patch, scenes: patch.scenes });
   });
 });
