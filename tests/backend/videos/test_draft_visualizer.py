@@ -26,7 +26,7 @@ LONG_PROMPT = ("Wide shot of the outdoor stadium stage at dusk, the full band pe
 LEFT_MARGIN = Box(0, CHARACTER.y, CHARACTER.x - 16, CHARACTER.h)  # plain background: no text, no visualizer, no character
 GAP = Box(0, LYRICS.y + LYRICS.h, WIDTH, LOWER_THIRD.y - LYRICS.y - LYRICS.h)
 MOUTH = Box(int(MOUTH_CENTRE[0] * WIDTH - MOUTH_SIZE[0] / 2), int(MOUTH_CENTRE[1] * HEIGHT - MOUTH_SIZE[1] / 2), *MOUTH_SIZE)
-PARAMS: Any = SimpleNamespace(duration=8)
+PARAMS: Any = SimpleNamespace(duration=8, aspect_ratio="16:9")
 
 
 def _character(tmp_path: Path) -> Path:
