@@ -102,7 +102,7 @@ export function projectSpecs(getHarness: () => Harness) {
       await rows(page).nth(1).waitFor();
       assert.deepEqual(await page.getByTestId("project-title").allTextContents(), ["Harbour lights", "Rooftop choir"]);
       const first = rows(page).first();
-      assert.match((await first.textContent()) ?? "", /Draft.*16:9.*Duration:0:42.*Flavor:mv1.*Cost:—.*Created:/);
+      assert.match((await first.textContent()) ?? "", /Draft.*16:9.*Duration:0:42.*Flavor:mv1.*Cost:\$0\.00.*Created:/);
       await assertAccessible(page, "/projects with projects");
 
       await page.getByRole("button", { name: "Duplicate Rooftop choir" }).click();

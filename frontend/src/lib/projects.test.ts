@@ -41,7 +41,9 @@ describe("projects and the quick-gen page", () => {
       character: { description: "A conductor", image_id: "img", image_ids: ["img"] },
       config_flavor: "mv1",
       mode: "draft",
+      aspect_ratio: "16:9",
     });
+    expect(projectFromQuickJob({ ...JOB, aspectRatio: "9:16" }).aspect_ratio).toBe("9:16");
   });
 
   it("saves every clip version, the current one per scene, edits beside the planned text, and the final", () => {
