@@ -38,8 +38,8 @@ async def start(services: Services, body: CreateScenesRequest) -> Job:
 
 
 async def song_analysis(services: Services, audio_id: str) -> SongAnalysis:
-    """The song's analysis, waiting for (or starting) the job that makes it."""
-    await require_one(services, "audio", audio_id)
+    """The song's analysis, waiting for (or starting) the job that makes it; its duration is the stored song's (as stitching uses)."""
+    asset = await require_one(services, "audio", audio_id)
     found = await analysis_service.analysis(services, audio_id)
     waited = 0.0
     limit = services.settings.mv_analysis_timeout * 2 + 60
@@ -49,7 +49,8 @@ async def song_analysis(services: Services, audio_id: str) -> SongAnalysis:
         if waited > limit and not isinstance(found, SongAnalysis):
             found = await analysis_service.analysis(services, audio_id)
             waited = 0.0
-    return found
+    stored_seconds = float(asset.info.get("duration") or 0)
+    return found.model_copy(update={"duration": stored_seconds}) if stored_seconds > 0 else found
 
 
 def longest_clip(video: VideoParams) -> float:

@@ -100,6 +100,11 @@ export function fullPathSpecs(getHarness: () => Harness) {
       assert.ok(playerSrc?.includes(trimmedId), "the player plays the trimmed track");
       assert.deepEqual(posts.get("/api/audio/trim"), [{ audio_id: uploadedId, start_at: 5 }]);
 
+      const lyrics = await page.request.post(new URL(`/api/audio/lyrics/${trimmedId}`, page.url()).toString(), {
+        data: { text: "[00:09.00]Under the stadium lights\n[00:14.00]" },
+      });
+      assert.equal(lyrics.status(), 200, "the trimmed song takes its lyrics");
+
       await create.chooseFlavor("mv1");
       await create.describe("A band plays a stadium show at dusk", "A lead singer in a silver jacket");
       await create.uploadCharacter(portrait);
@@ -131,6 +136,12 @@ export function fullPathSpecs(getHarness: () => Harness) {
       for (const text of await page.getByTestId("scene-text").evaluateAll((nodes) => nodes.map((node) => (node as HTMLTextAreaElement).value))) {
         assert.doesNotMatch(text, /[a-z,:;] (A|An|The) |\.\.|silver jacket's/, `draft scene text reads as sentences: ${text}`);
       }
+      const suggested = quick.card(1).getByTestId("lipsync-suggested");
+      assert.ok(await suggested.isVisible(), "the scene sung over is suggested for lipsync");
+      assert.equal((await suggested.textContent())?.trim(), "Suggested for lipsync");
+      assert.match((await quick.card(1).getByTestId("scene-lyrics").textContent()) ?? "", /Under the stadium lights/);
+      assert.equal(await quick.card(1).getByTestId("scene-vocals").textContent(), "· Vocals");
+      assert.match((await quick.card(0).getByTestId("scene-energy").textContent()) ?? "", /(Low|Mid|High) energy/);
       const windows = await page.getByTestId("scene-window").allTextContents();
       assert.deepEqual(windows.map((text) => text.trim()), ["0–8 s", "8–16 s", "16–24 s", "24–25 s"], "the last window ends with the song");
       for (const [index, id] of clipIds.entries()) await assertPlayer(page, quick.card(index).getByTestId("clip-player"), id);
@@ -145,6 +156,7 @@ export function fullPathSpecs(getHarness: () => Harness) {
         assert.equal(body.config_flavor, "mv1");
         assert.equal(body.provider, "local");
         assert.equal(body.number_of_scenes, 4, "one scene per 8 s of the 25 s track");
+        assert.equal(body.audio_id, trimmedId, "the plan is made for the song");
       }
       assert.equal(clipIds.length, 4);
       for (const body of posts.get("/api/mv/generate_video") ?? []) {

@@ -44,6 +44,7 @@ describe("projects and the quick-gen page", () => {
       mode: "draft",
       aspect_ratio: "9:16",
     });
+    expect(projectFromQuickJob({ ...JOB, aspectRatio: "9:16" }).aspect_ratio).toBe("9:16");
   });
 
   it("saves every clip version, the current one per scene, edits beside the planned text, and the final", () => {

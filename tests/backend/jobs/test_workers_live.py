@@ -104,7 +104,9 @@ def test_a_sigkilled_workers_jobs_finish_on_the_other_with_one_create_each(pg_se
             _wait_for_creates(fake, CLIPS)
             survivor = start_worker(tmp_path, tmp_path / "worker-b.log", **env)
             running.append(survivor)
-            time.sleep(1.0)
+            deadline = time.time() + 120
+            while _rows(database, "SELECT count(*) FROM procrastinate_workers")[0][0] < 2 and time.time() < deadline:
+                time.sleep(0.1)
             os.kill(doomed.pid, signal.SIGKILL)
             doomed.wait(timeout=10)
             killed_at = time.time()

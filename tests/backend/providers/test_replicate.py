@@ -292,6 +292,42 @@ async def test_crash_between_create_and_checkpoint_reattaches_by_listing(
     assert saved["replicate_clip"]["id"] == ours and saved["prediction_id"] == ours
 
 
+class CheckpointLost(Exception):
+    """The database went away between a create and the checkpoint of its id."""
+
+
+async def test_a_step_run_again_after_its_checkpoint_was_lost_finds_its_own_prediction(
+    rclient: httpx.AsyncClient, fake: FakeReplicate
+) -> None:
+    services = rclient.app.state.services  # type: ignore[attr-defined]
+    provider = services.providers.get("replicate")
+    job = await services.jobs.insert("22222222-3333-4444-8555-666666666666", "probe", {})
+    ctx = JobContext(services.runner, job)
+    keep = ctx.checkpoint
+
+    async def lose_the_id(**state: Any) -> None:
+        if any(isinstance(value, dict) and value.get("id") for value in state.values()):
+            raise CheckpointLost
+        await keep(**state)
+
+    ctx.checkpoint = lose_the_id  # type: ignore[method-assign]
+
+    async def build() -> dict[str, Any]:
+        return {"prompt": "made once", "aspect_ratio": "16:9", "duration": 8, "resolution": "720p", "generate_audio": False}
+
+    with pytest.raises(CheckpointLost):
+        await provider.predict(ctx, "clip", VEO, build)
+    assert len(fake.creates(VEO)) == 1
+
+    async def must_not_build() -> dict[str, Any]:
+        raise AssertionError("a second prediction would be created")
+
+    again = JobContext(services.runner, await services.jobs.get(job.id))
+    _, prediction_id, _ = await provider.predict(again, "clip", VEO, must_not_build)
+    assert len(fake.creates(VEO)) == 1, "the same process ran the step again and paid twice"
+    assert (await services.jobs.get(job.id)).state["replicate_clip"]["id"] == prediction_id
+
+
 async def test_fifty_concurrent_predictions_stay_inside_the_read_budget(
     app_client: Callable[..., Any], fake: FakeReplicate
 ) -> None:

@@ -30,6 +30,11 @@ def step_ids(state: dict[str, Any], skip: str | None = None) -> set[str]:
     }
 
 
+def owner_of(ctx: JobContext, key: str) -> str:
+    """Who a claim belongs to: one step of one job (a step run again after a lost checkpoint finds its own prediction)."""
+    return f"{ctx.id}:{key}"
+
+
 class Claims:
     """Prediction ids taken by steps (this process's, this job's, other unfinished jobs'), and creates still in flight.
 
@@ -40,26 +45,26 @@ class Claims:
     def __init__(self, unfinished_jobs: Callable[[], Awaitable[list[Job]]] | None = None) -> None:
         self.lock = asyncio.Lock()
         self._unfinished_jobs = unfinished_jobs
-        self._claimed: dict[str, float] = {}
+        self._claimed: dict[str, tuple[float, str | None]] = {}
         self._in_flight: Counter[str] = Counter()
         self._idle: dict[str, asyncio.Event] = {}
 
-    def claim(self, prediction_id: str) -> None:
-        """Record that a step owns `prediction_id`."""
+    def claim(self, prediction_id: str, owner: str | None = None) -> None:
+        """Record that a step (`owner`: job id and step key) owns `prediction_id`."""
         now = time.monotonic()
-        self._claimed[prediction_id] = now
+        self._claimed[prediction_id] = (now, owner)
         if len(self._claimed) > 10_000:
-            self._claimed = {k: t for k, t in self._claimed.items() if now - t < REMEMBER_SECONDS}
+            self._claimed = {k: v for k, v in self._claimed.items() if now - v[0] < REMEMBER_SECONDS}
 
     def begin_create(self, key: str) -> None:
         """A create with this fingerprint is being sent."""
         self._in_flight[key] += 1
         self._idle.setdefault(key, asyncio.Event())
 
-    def end_create(self, key: str, prediction_id: str | None) -> None:
-        """That create is over; `prediction_id` is claimed at the same moment when it was answered."""
+    def end_create(self, key: str, prediction_id: str | None, owner: str | None = None) -> None:
+        """That create is over; `prediction_id` is claimed (for `owner`) at the same moment when it was answered."""
         if prediction_id:
-            self.claim(prediction_id)
+            self.claim(prediction_id, owner)
         self._in_flight[key] -= 1
         if self._in_flight[key] <= 0:
             del self._in_flight[key]
@@ -77,7 +82,8 @@ class Claims:
 
     async def taken(self, ctx: JobContext, key: str) -> set[str]:
         """Every prediction id another step owns: claimed here, in this job's state, or in another unfinished job's."""
-        ids = set(self._claimed) | step_ids(ctx.state, skip=key)
+        mine = owner_of(ctx, key)
+        ids = {pid for pid, (_, owner) in self._claimed.items() if owner != mine} | step_ids(ctx.state, skip=key)
         if self._unfinished_jobs is not None:
             for job in await self._unfinished_jobs():
                 if job.id != ctx.id:

@@ -19,7 +19,7 @@ from mv.core.logging import get_logger
 from mv.flavors.models import split_ref
 from mv.jobs.runner import JobContext
 from mv.providers.replicate.api import UNREACHABLE, ReplicateApi, api_base, retry_after
-from mv.providers.replicate.claims import STATE_PREFIX, Claims, fingerprint
+from mv.providers.replicate.claims import STATE_PREFIX, Claims, fingerprint, owner_of
 from mv.providers.replicate.pacing import CREATE_BUDGET_PER_SECOND, CREATE_BURST, Budget, Clock, PollSchedule, TokenBudget
 from mv.providers.replicate.parsing import parse_time
 from mv.webhooks.hub import WebhookHub
@@ -115,7 +115,7 @@ class Predictions:
         prediction_id = saved.get("id")
         sent = saved.get("input")
         if prediction_id:
-            self.claims.claim(prediction_id)
+            self.claims.claim(prediction_id, owner_of(ctx, key))
             log.info("prediction_reattached", step=step, prediction_id=prediction_id, model=ref)
         elif saved.get("marker") and sent is not None:
             prediction_id = await self._reconcile(Attempt(ctx, key, ref, sent, saved["marker"]))
@@ -151,7 +151,7 @@ class Predictions:
             created = str(prediction.id)
             return created
         finally:
-            self.claims.end_create(attempt.fingerprint, created)
+            self.claims.end_create(attempt.fingerprint, created, owner_of(attempt.ctx, attempt.key))
 
     async def _create(self, attempt: Attempt) -> str:
         """Create once; only a 429 or a connection that never opened is retried, anything ambiguous is reconciled first."""
@@ -197,7 +197,7 @@ class Predictions:
                 taken = await self.claims.taken(attempt.ctx, attempt.key)
                 found = await self._find_created(attempt, taken)
                 if found:
-                    self.claims.claim(found)
+                    self.claims.claim(found, owner_of(attempt.ctx, attempt.key))
                     return found
             if number + 1 < self.reconcile_attempts:
                 await self.clock.sleep(0.5 * (number + 1))
