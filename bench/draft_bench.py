@@ -67,7 +67,7 @@ async def cut(song: Path, start: float, out: Path) -> Path:
 async def encore_clip(i: int, song: Path, image: Path, workdir: Path) -> Path:
     segment = await cut(song, i * SCENE_SECONDS, workdir / "segment.wav")
     brief = ClipBrief(prompt=PROMPT.format(i=i), negative_prompt="", reference_image=image, audio_segment=segment, music=music_at(i * SCENE_SECONDS))
-    out, _ = await LocalProvider().clip(None, brief, SimpleNamespace(duration=int(SCENE_SECONDS)), workdir)  # type: ignore[arg-type]
+    out, _ = await LocalProvider().clip(None, brief, SimpleNamespace(duration=int(SCENE_SECONDS), aspect_ratio="16:9"), workdir)  # type: ignore[arg-type]
     return out
 
 

@@ -118,7 +118,7 @@ export function clock(seconds: number): string {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
-/** A scene's own window fields when its plan carries them (plans from before music timing do not). */
+/** The window fields of a scene's music context when the plan gave it one (plans from before music timing did not). */
 export function windowFields(scene: object): { start_time?: number; end_time?: number } {
   const record = scene as Record<string, unknown>;
   return {

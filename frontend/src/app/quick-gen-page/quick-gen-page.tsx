@@ -90,7 +90,7 @@ export function QuickGenPage() {
             <SongTimeline
               audioId={jobData.audioId}
               duration={jobData.audioDuration}
-              scenes={state.scenes.map(windowFields)}
+              scenes={state.scenes.map((scene) => windowFields(scene.music ?? {}))}
               onSelectScene={(index) => goToSceneCard(state.scenes[index]?.id)}
             />
           ) : null
