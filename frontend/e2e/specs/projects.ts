@@ -126,6 +126,8 @@ export function projectSpecs(getHarness: () => Harness) {
       await page.getByRole("link", { name: "Open Rooftop choir (copy)" }).click();
       await page.waitForURL(/\/quick-gen-page\?project=/);
       await page.getByTestId("input-config-flavor").waitFor();
+      await page.getByTestId("scenes-error").waitFor();
+      assert.match((await page.getByTestId("scenes-error").textContent()) ?? "", /no character description/);
     });
   });
 }

@@ -37,12 +37,19 @@ function sceneAction(result: CreateScenesResult): GenAction {
   };
 }
 
+const MISSING_BRIEF =
+  "This project has no video description or no character description yet, so no scenes can be planned: start it again from the create page.";
+
 /** Plan the scenes once per quick job (resuming after a reload); returns the retry action. */
 export function useScenePlan({ ready, jobData, state, dispatch, flavorsLoading, watches }: ScenePlanInput): () => void {
   const starting = useRef(false);
   const startScenes = useCallback(
     async (data: QuickJobData, requestKey: string = newId()) => {
       if (starting.current) return;
+      if (!data.videoDescription?.trim() || !data.characterDescription?.trim()) {
+        dispatch({ type: "scenesFailed", error: MISSING_BRIEF });
+        return;
+      }
       starting.current = true;
       dispatch({ type: "scenesStarted", jobId: null, requestKey });
       try {
