@@ -38,7 +38,7 @@ export function DeleteDialog({ title, busy, onCancel, onConfirm }: DeleteDialogP
         <Button variant="outline" onClick={onCancel} disabled={busy} autoFocus>
           Cancel
         </Button>
-        <Button variant="destructive" className="bg-red-700 text-white hover:bg-red-800" onClick={onConfirm} disabled={busy} data-testid="confirm-delete">
+        <Button variant="destructive" onClick={onConfirm} disabled={busy} data-testid="confirm-delete">
           Delete
         </Button>
       </div>
