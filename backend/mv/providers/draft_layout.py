@@ -42,6 +42,7 @@ class Layout:
     scene_lines: int
     lyric_chars: int
     lyric_lines: int
+    badge_size: int = 34
 
     @property
     def regions(self) -> dict[str, Box]:
@@ -90,11 +91,12 @@ def _upright(width: int, height: int) -> Layout:
         character = Box(30, top + (room - side) // 2, side, side)
         viz_x = character.x + side + 30
         visualizer = Box(viz_x, character.y + side // 6, width - viz_x - 30, side * 2 // 3)
+    badge = Box(24, 24, width * 45 // 100, 52)
     return Layout(
-        width, height, badge=Box(24, 24, width // 3 - 24, 52), section=Box(width // 3 + 16, 24, width - width // 3 - 40, 52),
+        width, height, badge=badge, section=Box(badge.x + badge.w + 16, 24, width - badge.x - badge.w - 40, 52),
         character=character, visualizer=visualizer, lyrics=lyrics, lower_third=lower,
         scene_text=Box(30, lower.y + 16, width - 60, 118), scene_chars=(width - 60) // 16, scene_lines=3,
-        lyric_chars=int((width - 60) / 21.5), lyric_lines=2,
+        lyric_chars=int((width - 60) / 21.5), lyric_lines=2, badge_size=28,
     )
 
 

@@ -97,7 +97,7 @@ def clip_graph(
         ]
         picture = "withviz"
     texts = [
-        drawtext(files.write("DRAFT"), 34, str(badge.x + 12), str(badge.y + 8), bold=True, box="red@0.85"),
+        drawtext(files.write("DRAFT"), frame.badge_size, str(badge.x + 12), str(badge.y + 8), bold=True, box="red@0.85"),
     ]
     for a, b, label in spans:
         if label:
@@ -130,7 +130,7 @@ def lipsync_graph(*, frame: Layout, files: TextFiles) -> str:
         f"[ma]aformat=channel_layouts=mono,showwaves=s={mouth.w}x{mouth.h}:mode=cline:rate={FPS}:scale=sqrt:colors={MOUTH_COLOUR}[mouth]",
         f"[0:v]drawbox=x={mouth.x - 10}:y={mouth.y - 10}:w={mouth.w + 20}:h={mouth.h + 20}:color=black@0.7:t=fill[face]",
         f"[face][mouth]overlay=x={mouth.x}:y={mouth.y}:eof_action=pass,"
-        + drawtext(files.write("DRAFT · LIPSYNC"), 34, str(badge.x + 12), str(badge.y + 8), bold=True, box="0xc0143c")
+        + drawtext(files.write("DRAFT · LIPSYNC"), frame.badge_size, str(badge.x + 12), str(badge.y + 8), bold=True, box="0xc0143c")
         + ",format=yuv420p[v]",
         "[pa]apad[a]",
     ])
