@@ -28,6 +28,7 @@ def _tasks(url: str) -> list[tuple[str, str]]:
 
 async def _double(ctx: JobContext) -> dict:
     await ctx.progress(0.5, "half way")
+    await asyncio.sleep(1.0)  # listeners read the changed row: let this state be the latest for a moment
     return {"double": ctx.request["n"] * 2}
 
 
