@@ -12,9 +12,9 @@ from mv.providers.draft_layout import FPS, HEIGHT, WIDTH, Box
 SCALE = 4
 
 
-def grey_frames(path: Path) -> np.ndarray:
-    """Every frame's luma at a quarter of the size: shape (frames, 180, 320)."""
-    w, h = WIDTH // SCALE, HEIGHT // SCALE
+def grey_frames(path: Path, width: int = WIDTH, height: int = HEIGHT) -> np.ndarray:
+    """Every frame's luma at a quarter of the size: shape (frames, height / 4, width / 4)."""
+    w, h = width // SCALE, height // SCALE
     raw = subprocess.run(
         ["ffmpeg", "-v", "error", "-i", str(path), "-vf", f"scale={w}:{h}:flags=area,format=gray", "-f", "rawvideo", "pipe:1"],
         check=True, capture_output=True,
@@ -22,13 +22,13 @@ def grey_frames(path: Path) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8).reshape(-1, h, w).astype(np.float64)
 
 
-def colour_frame(path: Path, seconds: float) -> np.ndarray:
-    """One full-size RGB frame at `seconds`: shape (720, 1280, 3)."""
+def colour_frame(path: Path, seconds: float, width: int = WIDTH, height: int = HEIGHT) -> np.ndarray:
+    """One full-size RGB frame at `seconds`: shape (height, width, 3)."""
     raw = subprocess.run(
         ["ffmpeg", "-v", "error", "-ss", f"{seconds}", "-i", str(path), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
         check=True, capture_output=True,
     ).stdout
-    return np.frombuffer(raw, dtype=np.uint8).reshape(HEIGHT, WIDTH, 3)
+    return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)
 
 
 def region(frames: np.ndarray, box: Box) -> np.ndarray:

@@ -25,19 +25,87 @@ class Box:
         return self.x < other.x + other.w and other.x < self.x + self.w and self.y < other.y + other.h and other.y < self.y + self.h
 
 
-# Regions of the 1280x720 frame; no two of them share a pixel, so no text ever covers another element.
-BADGE = Box(28, 24, 560, 52)
-SECTION_TAG = Box(700, 24, 552, 52)
-CHARACTER = Box(80, 96, 420, 420)
-VISUALIZER = Box(560, 146, 640, 320)
-LYRICS = Box(60, 532, 1160, 64)
-LOWER_THIRD = Box(0, 612, 1280, 108)
-SCENE_TEXT = Box(60, 628, 1160, 78)
-REGIONS = {"badge": BADGE, "section": SECTION_TAG, "character": CHARACTER, "visualizer": VISUALIZER, "lyrics": LYRICS, "lower_third": LOWER_THIRD}
+@dataclass(frozen=True)
+class Layout:
+    """Where each element of a draft sits in a frame of one size; no two regions share a pixel."""
 
-# The character's mouth in a draft, as fractions of the frame, where a draft lipsync draws its level element.
-MOUTH_CENTRE = ((CHARACTER.x + CHARACTER.w / 2) / WIDTH, (CHARACTER.y + CHARACTER.h * 0.7) / HEIGHT)
-MOUTH_SIZE = (220, 84)
+    width: int
+    height: int
+    badge: Box
+    section: Box
+    character: Box
+    visualizer: Box
+    lyrics: Box
+    lower_third: Box
+    scene_text: Box
+    scene_chars: int
+    scene_lines: int
+    lyric_chars: int
+    lyric_lines: int
+    badge_size: int = 34
+
+    @property
+    def regions(self) -> dict[str, Box]:
+        """The regions that must never overlap."""
+        return {"badge": self.badge, "section": self.section, "character": self.character, "visualizer": self.visualizer,
+                "lyrics": self.lyrics, "lower_third": self.lower_third}
+
+    @property
+    def mouth(self) -> Box:
+        """Where a draft lipsync draws its mouth: low in the character's square, about half its width."""
+        c = self.character
+        w = c.w * 11 // 21 // 2 * 2
+        h = w * 84 // 220 // 2 * 2
+        return Box(c.x + (c.w - w) // 2, c.y + c.h * 7 // 10 - h // 2, w, h)
+
+
+def _landscape(width: int, height: int) -> Layout:
+    lower = Box(0, height - 108, width, 108)
+    lyric_lines = 1 if width >= 1000 else 2
+    lyrics_h = 64 if lyric_lines == 1 else 108
+    lyrics = Box(60, lower.y - 16 - lyrics_h, width - 120, lyrics_h)
+    top = 96
+    side = min(lyrics.y - 16 - top, width // 3)
+    character = Box(width // 16, top, side, side)
+    viz_x = character.x + side + 60
+    return Layout(
+        width, height, badge=Box(28, 24, width // 2 - 80, 52), section=Box(width // 2 + 60, 24, width // 2 - 88, 52),
+        character=character, visualizer=Box(viz_x, top + 50, width - viz_x - width // 16, side - 100), lyrics=lyrics,
+        lower_third=lower, scene_text=Box(60, lower.y + 16, width - 120, 78), scene_chars=(width - 120) // 16, scene_lines=2,
+        lyric_chars=int((width - 120) / 21.5), lyric_lines=lyric_lines,
+    )
+
+
+def _upright(width: int, height: int) -> Layout:
+    """Square and portrait frames: three lines of scene text, two of lyrics; portrait stacks the character over the spectrum."""
+    lower = Box(0, height - 146, width, 146)
+    lyrics = Box(30, lower.y - 16 - 108, width - 60, 108)
+    top = 96
+    room = lyrics.y - 16 - top
+    if room >= width:
+        side = min(width - 120, room * 62 // 100)
+        character = Box((width - side) // 2, top, side, side)
+        visualizer = Box(40, top + side + 24, width - 80, room - side - 24)
+    else:
+        side = min(room, width * 45 // 100)
+        character = Box(30, top + (room - side) // 2, side, side)
+        viz_x = character.x + side + 30
+        visualizer = Box(viz_x, character.y + side // 6, width - viz_x - 30, side * 2 // 3)
+    badge = Box(24, 24, width * 45 // 100, 52)
+    return Layout(
+        width, height, badge=badge, section=Box(badge.x + badge.w + 16, 24, width - badge.x - badge.w - 40, 52),
+        character=character, visualizer=visualizer, lyrics=lyrics, lower_third=lower,
+        scene_text=Box(30, lower.y + 16, width - 60, 118), scene_chars=(width - 60) // 16, scene_lines=3,
+        lyric_chars=int((width - 60) / 21.5), lyric_lines=2, badge_size=28,
+    )
+
+
+def layout(width: int, height: int) -> Layout:
+    """The draft layout for a frame of this size: side by side when wide, stacked when tall."""
+    return _landscape(width, height) if width > height else _upright(width, height)
+
+
+LANDSCAPE = layout(WIDTH, HEIGHT)
 
 PAN_MARGIN = 60
 PULSE_DECAY = 0.12

@@ -12,7 +12,7 @@ from mv.flavors.formats import frame_size
 from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, VideoParams
 from mv.jobs.runner import JobContext
 from mv.providers import draft_text, draft_video
-from mv.providers.draft_layout import FPS, HEIGHT, WIDTH
+from mv.providers.draft_layout import FPS, layout
 from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneBrief
 from mv.scenes.music import draft_sentence
 
@@ -57,14 +57,6 @@ def _drawtext(textfile: Path, font: Path, size: int, x: str, y: str, *, box: str
     return (
         f"drawtext={_font(font)}:textfile={textfile}:expansion=none:fontsize={size}:fontcolor=white:line_spacing=6"
         f":box=1:boxcolor={box}:boxborderw=14:x={x}:y={y}"
-    )
-
-
-def _fit(width: int, height: int) -> str:
-    """The landscape layout fitted into another frame shape, on a dark band."""
-    return (
-        f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
-        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=0x101018,setsar=1,format=yuv420p[v]"
     )
 
 
@@ -152,11 +144,9 @@ class LocalProvider:
         else:
             args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
         graph = draft_video.clip_graph(
-            seconds=seconds, prompt=brief.prompt, music=brief.music, has_audio=brief.audio_segment is not None,
+            frame=layout(width, height), seconds=seconds, prompt=brief.prompt, music=brief.music, has_audio=brief.audio_segment is not None,
             files=draft_video.TextFiles(workdir), image_input=0, audio_input=1,
         )
-        if (width, height) != (WIDTH, HEIGHT):
-            graph = graph.removesuffix("format=yuv420p[v]") + _fit(width, height)
         graph += f";[pa]aresample={AUDIO_RATE},apad[a]" if brief.audio_segment is not None else ";[1:a]anull[a]"
         args += [
             "-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-t", f"{seconds}",
@@ -192,8 +182,11 @@ class LocalProvider:
         """Put `audio` on `video` (padded or cut to its length) with a mouth over the character that opens with the song's level."""
         started = time.monotonic()
         out = workdir / "lipsync.mp4"
-        graph = draft_video.lipsync_graph(files=draft_video.TextFiles(workdir))
-        seconds = float((await ffmpeg.probe(video, ffmpeg.VIDEO_FORMATS)).get("format", {}).get("duration") or 0)
+        info = await ffmpeg.probe(video, ffmpeg.VIDEO_FORMATS)
+        seconds = float(info.get("format", {}).get("duration") or 0)
+        picture = next((s for s in info.get("streams", []) if s.get("codec_type") == "video"), {})
+        frame = layout(int(picture.get("width") or 1280), int(picture.get("height") or 720))
+        graph = draft_video.lipsync_graph(frame=frame, files=draft_video.TextFiles(workdir))
         await ffmpeg.ffmpeg([
             *ffmpeg.local_input(video, ffmpeg.VIDEO_FORMATS),
             *ffmpeg.local_input(audio, ffmpeg.AUDIO_FORMATS),

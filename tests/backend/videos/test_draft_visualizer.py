@@ -16,16 +16,16 @@ from draft_frames import colour_frame, frame_at, grey_frames, region
 from helpers_mv import add_audio, finish
 from media import run
 from mv.providers.base import ClipBrief, MusicWindow
-from mv.providers.draft_layout import (
-    BADGE, CHARACTER, HEIGHT, LOWER_THIRD, LYRICS, MOUTH_CENTRE, MOUTH_SIZE, REGIONS, SCENE_TEXT, VISUALIZER, WIDTH, Box,
-)
+from mv.flavors.formats import ASPECT_RATIOS, frame_size
+from mv.providers.draft_layout import LANDSCAPE, WIDTH, Box, Layout, layout
 from mv.providers.local import LocalProvider
 
 LONG_PROMPT = ("Wide shot of the outdoor stadium stage at dusk, the full band performing under sweeping light beams, "
                "confetti falling through the haze while the crowd sings every word back. ") * 4
+BADGE, CHARACTER, LOWER_THIRD, LYRICS = LANDSCAPE.badge, LANDSCAPE.character, LANDSCAPE.lower_third, LANDSCAPE.lyrics
+SCENE_TEXT, VISUALIZER, MOUTH = LANDSCAPE.scene_text, LANDSCAPE.visualizer, LANDSCAPE.mouth
 LEFT_MARGIN = Box(0, CHARACTER.y, CHARACTER.x - 16, CHARACTER.h)  # plain background: no text, no visualizer, no character
 GAP = Box(0, LYRICS.y + LYRICS.h, WIDTH, LOWER_THIRD.y - LYRICS.y - LYRICS.h)
-MOUTH = Box(int(MOUTH_CENTRE[0] * WIDTH - MOUTH_SIZE[0] / 2), int(MOUTH_CENTRE[1] * HEIGHT - MOUTH_SIZE[1] / 2), *MOUTH_SIZE)
 PARAMS: Any = SimpleNamespace(duration=8, aspect_ratio="16:9")
 
 
@@ -36,22 +36,37 @@ def _character(tmp_path: Path) -> Path:
 
 
 async def _render(
-    tmp_path: Path, name: str, *, audio: Path | None, music: MusicWindow | None, prompt: str = "Close-up of the singer", image: Path | None = None
+    tmp_path: Path, name: str, *, audio: Path | None, music: MusicWindow | None, prompt: str = "Close-up of the singer", image: Path | None = None,
+    params: Any = PARAMS,
 ) -> Path:
     workdir = tmp_path / name
     workdir.mkdir()
     brief = ClipBrief(prompt=prompt, negative_prompt="", reference_image=image, audio_segment=audio, music=music)
-    out, provenance = await LocalProvider().clip(None, brief, PARAMS, workdir)  # type: ignore[arg-type]
+    out, provenance = await LocalProvider().clip(None, brief, params, workdir)  # type: ignore[arg-type]
     assert provenance.draft is True
     return out
 
 
-def test_layout_regions_never_overlap() -> None:
-    for (a, first), (b, second) in itertools.combinations(REGIONS.items(), 2):
-        assert not first.overlaps(second), f"{a} overlaps {b}"
-    for box in REGIONS.values():
-        assert 0 <= box.x and box.x + box.w <= WIDTH and 0 <= box.y and box.y + box.h <= HEIGHT
-    assert not SCENE_TEXT.overlaps(LYRICS) and LOWER_THIRD.y <= SCENE_TEXT.y and SCENE_TEXT.y + SCENE_TEXT.h <= HEIGHT
+def _check_layout(frame: Layout) -> None:
+    for (a, first), (b, second) in itertools.combinations(frame.regions.items(), 2):
+        assert not first.overlaps(second), f"{frame.width}x{frame.height}: {a} overlaps {b}"
+    for box in [*frame.regions.values(), frame.scene_text]:
+        assert box.w > 0 and box.h > 0
+        assert 0 <= box.x and box.x + box.w <= frame.width and 0 <= box.y and box.y + box.h <= frame.height
+    character, lower, scene, mouth = frame.character, frame.lower_third, frame.scene_text, frame.mouth
+    assert not scene.overlaps(frame.lyrics) and lower.y <= scene.y and scene.y + scene.h <= lower.y + lower.h
+    assert lower.x <= scene.x and scene.x + scene.w <= lower.x + lower.w
+    assert character.x <= mouth.x and mouth.x + mouth.w <= character.x + character.w
+    assert character.y <= mouth.y and mouth.y + mouth.h <= character.y + character.h
+
+
+def test_layout_regions_never_overlap_and_stay_inside_every_frame() -> None:
+    for ratio in ASPECT_RATIOS:
+        _check_layout(layout(*frame_size(ratio)))
+    for size in [(1920, 1080), (1080, 1920), (1080, 1080), (640, 480), (480, 640), (800, 720)]:
+        _check_layout(layout(*size))
+    portrait = layout(720, 1280)
+    assert portrait.character.y + portrait.character.h < portrait.visualizer.y < portrait.lyrics.y < portrait.lower_third.y
 
 
 async def test_every_beat_pulses_and_downbeats_pulse_harder(tmp_path: Path) -> None:
@@ -91,6 +106,30 @@ async def test_the_camera_moves_and_long_text_stays_inside_the_lower_third(tmp_p
     full = colour_frame(tmp_path / "long" / "clip.mp4", 1.0)
     badge = full[BADGE.y : BADGE.y + BADGE.h, BADGE.x : BADGE.x + 150].reshape(-1, 3).astype(int)
     assert ((badge[:, 0] > 150) & (badge[:, 1] < 80)).mean() > 0.3  # the red DRAFT badge
+
+
+async def test_a_portrait_draft_fills_its_frame(tmp_path: Path) -> None:
+    frame = layout(720, 1280)
+    params: Any = SimpleNamespace(duration=8, aspect_ratio="9:16")
+    out = await _render(tmp_path, "portrait", audio=None, music=None, prompt=LONG_PROMPT, image=_character(tmp_path), params=params)
+    frames = grey_frames(out, 720, 1280)
+    assert frames.shape[1:] == (1280 // 4, 720 // 4)
+    character = region(frames, frame.character)
+    assert np.abs(character[0] - character[len(frames) // 2]).mean() > 4  # the camera moves
+    assert np.abs(character[len(frames) // 2] - character[-1]).mean() > 4
+
+    band = region(frames, frame.lower_third)
+    assert np.abs(band[0] - band[-1]).max() < 30
+    assert (band[0] > 100).mean() > 0.02
+    scene = frame.scene_text
+    right = Box(scene.x + scene.w + 4, frame.lower_third.y, frame.width - scene.x - scene.w - 4, frame.lower_third.h)
+    assert (region(frames, right) > 100).mean() == 0  # long text is clipped at its region's edge
+    gap = Box(0, frame.lyrics.y + frame.lyrics.h, frame.width, frame.lower_third.y - frame.lyrics.y - frame.lyrics.h)
+    assert (region(frames, gap) > 100).mean() == 0
+
+    full = colour_frame(out, 1.0, 720, 1280)
+    badge = full[frame.badge.y : frame.badge.y + frame.badge.h, frame.badge.x : frame.badge.x + 150].reshape(-1, 3).astype(int)
+    assert ((badge[:, 0] > 150) & (badge[:, 1] < 80)).mean() > 0.3  # the badge at the top of the tall frame, not in a band
 
 
 async def test_lyrics_show_while_they_are_sung(tmp_path: Path) -> None:
