@@ -7,6 +7,7 @@ import { projectSpecs } from "./specs/projects";
 import { formatSpecs } from "./specs/formats";
 import { spendSpecs } from "./specs/spend";
 import { timelineSpecs } from "./specs/timeline";
+import { lyricsSpecs } from "./specs/lyrics";
 
 let harness: Harness | undefined;
 const getHarness = (): Harness => {
@@ -26,5 +27,6 @@ describe("Encore in Chromium", { concurrency: false }, () => {
   projectSpecs(getHarness);
   formatSpecs(getHarness);
   timelineSpecs(getHarness);
+  lyricsSpecs(getHarness);
   spendSpecs(getHarness); // last: it uses up the loopback client's generation budget
 });

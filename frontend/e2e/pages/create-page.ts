@@ -67,6 +67,28 @@ export class CreatePageModel {
     await this.page.getByTestId("trim-message").waitFor();
   }
 
+  get lyricsText(): Locator {
+    return this.page.getByLabel("Lyrics text (LRC or plain)");
+  }
+
+  get lyricsOutcome(): Locator {
+    return this.page.getByTestId("lyrics-outcome");
+  }
+
+  get lyricsError(): Locator {
+    return this.page.getByTestId("error-lyrics");
+  }
+
+  async chooseLyricsFile(file: string) {
+    await this.page.getByTestId("lyrics-file").setInputFiles(file);
+  }
+
+  /** Save the lyrics and wait for the sentence saying how they were timed, or for the error. */
+  async saveLyrics() {
+    await this.page.getByRole("button", { name: "Save lyrics" }).click();
+    await this.page.locator('[data-testid="lyrics-outcome"], [data-testid="error-lyrics"]').first().waitFor({ timeout: 120_000 });
+  }
+
   async describe(video: string, character: string) {
     await this.page.getByTestId("video-description").fill(video);
     await this.page.getByTestId("character-description").fill(character);

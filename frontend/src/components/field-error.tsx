@@ -2,7 +2,7 @@
 export function FieldError({ id, message }: { id: string; message?: string | null }) {
   if (!message) return null;
   return (
-    <p id={id} role="alert" className="text-sm text-destructive" data-testid={id}>
+    <p id={id} role="alert" className="text-sm text-destructive-text" data-testid={id}>
       {message}
     </p>
   );

@@ -16,6 +16,7 @@ import { AudioCard } from "./audio-card";
 import { CharacterCard } from "./character-card";
 import { ConfigurationCard } from "./configuration-card";
 import { GenerationModeCard } from "./generation-mode-card";
+import { LyricsCard } from "./lyrics-card";
 import { QuickJobBar } from "./quick-job-bar";
 import { useCharacter } from "./use-character";
 import { useCreateSession } from "./use-create-session";
@@ -23,7 +24,7 @@ import { useSong } from "./use-song";
 import { useTrim } from "./use-trim";
 import { VideoDescriptionCard } from "./video-description-card";
 
-/** The create page: Generation Mode, Configuration, Video Description, Character, Audio, then Quick Job. */
+/** The create page: Generation Mode, Configuration, Video Description, Character, Audio, Lyrics once a song is chosen, then Quick Job. */
 export function CreatePage() {
   const router = useRouter();
   const { ready, state, update, flavorState, health, healthFailed, replicateAvailable } = useCreateSession();
@@ -142,6 +143,7 @@ export function CreatePage() {
         }}
       />
       <AudioCard state={state} update={update} song={song} busy={audioBusy} audioError={errors.audio} />
+      {state.track ? <LyricsCard audioId={state.track.audioId} busy={audioBusy} /> : null}
       {state.mode === "full" || estimate.error ? <EstimatePanel state={estimate} what="this Quick Job" /> : null}
       <QuickJobBar mode={state.mode} navigating={navigating} hasErrors={Object.values(errors).some(Boolean)} onQuickJob={requestQuickJob} />
       <SpendConfirmDialog
