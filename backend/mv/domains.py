@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from mv import providers
 from mv.analysis import router as analysis_router
 from mv.analysis import service as analysis_service
+from mv.analysis import transcription
 from mv.audio import download as audio_download
 from mv.audio import router as audio_router
 from mv.deps import Services
@@ -53,6 +54,7 @@ SETUP_HOOKS: tuple[Callable[[Services], None], ...] = (
     spend_service.setup,
     audio_download.setup,
     analysis_service.setup,
+    transcription.setup,
     scenes_service.setup,
     images_service.setup,
     videos_service.setup,

@@ -95,6 +95,21 @@ SCENE_FIELDS = frozenset(
 )
 
 
+class TranscriptionChoice(FlavorFile):
+    """A speech-to-text model on Replicate that times a song's words when it has no lyrics (Whisper-like: segments with start, end, text)."""
+
+    model: str = Field(..., pattern=MODEL_REF)
+    input: dict[str, Any] = Field(default_factory=dict, description="Extra model inputs passed through unchanged (`audio` is set by Encore).")
+    price_per_run: float = Field(0.0, ge=0)
+
+    @field_validator("input")
+    @classmethod
+    def _no_audio(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if "audio" in value:
+            raise ValueError("`audio` is set by Encore; remove it from input")
+        return value
+
+
 class Parameters(FlavorFile):
     """Defaults for scene planning and the LLM that writes the plan."""
 
@@ -110,6 +125,9 @@ class Parameters(FlavorFile):
     )
     scene_model: ModelChoice
     scene_price_per_run: float = Field(0.0, ge=0)
+    transcription_model: TranscriptionChoice | None = Field(
+        None, description="With Replicate: transcribe songs stored without lyrics through this speech-to-text model.",
+    )
 
 
 class ScenePrompts(FlavorFile):

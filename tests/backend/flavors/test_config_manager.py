@@ -41,6 +41,7 @@ TEST_FLAVOR: dict[str, dict[str, Any]] = {
         "scene_timing": "fixed",
         "scene_model": {"model": PLANNER, "input": {"temperature": 0.123}},
         "scene_price_per_run": 0.07,
+        "transcription_model": None,
     },
     "scene_prompts": {
         "system_prompt": "test-flavor system prompt",

@@ -15,7 +15,7 @@ from mv.core.settings import Settings
 from mv.core.sniff import is_video_container
 from mv.core.storage import MediaStorage
 from mv.flavors.models import system_input
-from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, VideoParams
+from mv.flavors.schemas import ImageParams, ImagePrompts, LipsyncParams, Parameters, ScenePrompts, TranscriptionChoice, VideoParams
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
 from mv.providers.base import ClipBrief, Provenance, ProviderName, Scene, SceneBrief
@@ -26,6 +26,7 @@ from mv.core.db.buckets import SharedBuckets
 from mv.providers.replicate.pacing import Clock, budgets
 from mv.providers.replicate.parsing import first_url, output_text, parse_scenes, public_inputs
 from mv.providers.replicate.predictions import Predictions, create_client
+from mv.providers.replicate.transcribe import speech_lines
 from mv.webhooks.hub import WebhookHub
 
 log = get_logger(__name__)
@@ -199,6 +200,18 @@ class ReplicateProvider:
 
         cost = params.price_per_second * seconds
         return await self._video(ctx, "lipsync", params.model, build, workdir / "lipsync.mp4", started, cost)
+
+    async def transcribe(self, ctx: JobContext, audio: Path, choice: TranscriptionChoice) -> tuple[list[Any], Provenance]:
+        """The song's words as timed lines from the flavor's speech-to-text model (the song sent as a fetchable URL)."""
+        started = time.monotonic()
+        info = await ffmpeg.probe(audio, ffmpeg.AUDIO_FORMATS)
+        seconds = float(info.get("format", {}).get("duration") or 0.0)
+
+        async def build() -> dict[str, Any]:
+            return {**choice.input, "audio": await self.files.input_url(ctx, audio, "transcription_audio")}
+
+        output, prediction_id, sent = await self.predict(ctx, "transcription", choice.model, build, choice.price_per_run)
+        return speech_lines(output, seconds), self._provenance(choice.model, sent, prediction_id, started, choice.price_per_run)
 
     async def _video(
         self, ctx: JobContext, step: str, model: str, build: BuildInput, dest: Path, started: float, cost: float
