@@ -306,13 +306,12 @@ def limits_section(reports: dict[str, Any]) -> list[str]:
     if reports.get("scaled", {}).get("target_met") is False:
         lines += [
             "- **100 clips through 2 APIs + 2 workers** is far over 1.5× one prediction, and cannot meet it as",
-            "  specified: creates share one bucket in PostgreSQL (10 at once, refilled at 9/s, so no minute exceeds",
-            "  550), so 100 creates take at least ~10 s by design; 1.5 × 3 s would need all 100 within ~1 s. On",
+            "  specified: creates share one bucket in PostgreSQL (50 at once, refilled at 9/s, so no minute exceeds",
+            "  590), so 100 creates take at least ~5.5 s by design; 1.5 × 3 s would need all 100 within ~1 s. On",
             "  top of that, on 2 shared cores (load average in the section) the APIs answer the 100 POSTs slowly",
             "  (each writes the job row and its task in one transaction), and every finished clip is downloaded,",
             "  its container checked, given a poster by ffmpeg and written to S3 twice on the workers: the time after",
-            "  the last prediction ended is that CPU-bound tail. Next steps: let the create bucket burst higher",
-            "  (Replicate counts per minute; e.g. 60 deep at 9/s stays within 600), make posters on demand, and",
+            "  the last prediction ended is that CPU-bound tail. Next steps: make posters on demand, and",
             "  give workers cores of their own.",
         ]
     d = reports.get("draft", {})
