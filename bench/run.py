@@ -22,6 +22,7 @@ SUITES = {
     "media": ["bench/media_bench.py", "--runs", "3"],
     "workers": ["bench/worker_bench.py", "--clips", "64", "--pickups", "50"],
     "draft": ["bench/draft_bench.py", "--runs", "3"],
+    "scaled": ["bench/scale_bench.py", "--clips", "100"],
 }
 
 
@@ -206,6 +207,31 @@ def workers_section(r: dict[str, Any]) -> list[str]:
     ]
 
 
+def scaled_section(r: dict[str, Any]) -> list[str]:
+    if "wall_s" not in r:
+        return ["Scaled generation benchmark failed to run.", ""]
+    k, limits = r["peaks"], r["limits_per_min"]
+    return [
+        f"PostgreSQL, media in S3 (moto), {r['apis']} API and {r['workers']} worker processes, the `replicate` provider against",
+        f"the fake Replicate (every prediction {r['prediction_seconds']:g} s); {r['clips']} `generate_video` requests posted at once,",
+        f"alternating between the APIs (load average {r['load_average_before']} on {r['cores']} cores before the run).",
+        "",
+        "| Measure | Figure |",
+        "|---|---|",
+        f"| Wall time, first POST → last job succeeded | {fmt(r['wall_s'])} ({r['ratio_vs_one_prediction']}× one prediction; target ≤ {r['target_ratio']}×, met: {r['target_met']}) |",
+        f"| All {r['clips']} POSTs answered | {fmt(r['post_s'])} |",
+        f"| First / last create seen by Replicate | {fmt(r['first_create_after_s'])} / {fmt(r['last_create_after_s'])} |",
+        f"| Last job done after its prediction ended | {fmt(r['after_last_prediction_s'])} |",
+        f"| Jobs failed / unfinished | {r['failed']} / {r['unfinished']} |",
+        f"| Requests to Replicate: creates / reads | {r['creates']} / {r['reads']} |",
+        f"| Peak creates, any 60 s / any 1 s | {k['create_per_60s']} / {k['create_per_1s']} (limit {limits['create']} a minute) |",
+        f"| Peak reads, any 60 s / any 1 s | {k['read_per_60s']} / {k['read_per_1s']} (limit {limits['read']} a minute) |",
+        "",
+        f"Inside Replicate's limits: {r['within_limits']}.",
+        "",
+    ]
+
+
 def draft_section(r: dict[str, Any]) -> list[str]:
     if "encore" not in r:
         return ["Draft benchmark failed to run.", ""]
@@ -277,6 +303,17 @@ def limits_section(reports: dict[str, Any]) -> list[str]:
             "- **Image upload after song uploads** missed 2 s. Song tracks run one at a time at the lowest priority in",
             "  their own slot; the rest is CPU shared with them on two cores. Next step: prepare song tracks in a worker process.",
         ]
+    if reports.get("scaled", {}).get("target_met") is False:
+        lines += [
+            "- **100 clips through 2 APIs + 2 workers** is far over 1.5× one prediction, and cannot meet it as",
+            "  specified: creates share one bucket in PostgreSQL (50 at once, refilled at 9/s, so no minute exceeds",
+            "  590), so 100 creates take at least ~5.5 s by design; 1.5 × 3 s would need all 100 within ~1 s. On",
+            "  top of that, on 2 shared cores (load average in the section) the APIs answer the 100 POSTs slowly",
+            "  (each writes the job row and its task in one transaction), and every finished clip is downloaded,",
+            "  its container checked, given a poster by ffmpeg and written to S3 twice on the workers: the time after",
+            "  the last prediction ended is that CPU-bound tail. Next steps: make posters on demand, and",
+            "  give workers cores of their own.",
+        ]
     d = reports.get("draft", {})
     if d.get("target_met") is False:
         lines += [
@@ -329,6 +366,9 @@ def main() -> None:
         "## Workers on PostgreSQL",
         "",
         *workers_section(reports.get("workers", {})),
+        "## Scaled generation: 100 clips, 2 APIs, 2 workers",
+        "",
+        *scaled_section(reports.get("scaled", {})),
         "## Offline drafts",
         "",
         *draft_section(reports.get("draft", {})),
@@ -353,6 +393,8 @@ def main() -> None:
         "  process; peak RSS from `/proc` (VmHWM, reset before the measured call); medians of several runs.",
         "- Workers: `bench/worker_bench.py`; a PostgreSQL cluster from the tests' helper, real API and worker",
         "  processes on loopback, one run (job states read from the database).",
+        "- Scaled: `bench/scale_bench.py`; PostgreSQL from the tests' helper, moto's S3 server, two API and two",
+        "  worker processes on loopback, the fake Replicate API from the tests recording every request; one run.",
         "- Draft: `bench/draft_bench.py`; both renderers in one process through `mv.core.ffmpeg` (two at a time),",
         "  the same song windows, character image and stitch engine; the previous renderer is kept in",
         "  `bench/draft_baseline.py`; CPU is the ffmpeg processes' user + system time.",

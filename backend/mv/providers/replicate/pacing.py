@@ -16,8 +16,8 @@ log = get_logger(__name__)
 GET_BUDGET_PER_SECOND = 40.0
 """Replicate allows 3000 non-create requests a minute (50/s); all jobs together keep headroom under it."""
 CREATE_BUDGET_PER_SECOND = 9.0
-CREATE_BURST = 10.0
-"""Replicate allows 600 creates a minute: a bucket of 10 refilled at 9/s never spends more than 550 in any minute."""
+CREATE_BURST = 50.0
+"""Replicate allows 600 creates a minute: a bucket of 50 refilled at 9/s never spends more than 590 in any minute."""
 MAX_POLL_INTERVAL = 10.0
 """The longest pause between two polls of one prediction (unless REPLICATE_POLL_INTERVAL is longer)."""
 

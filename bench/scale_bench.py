@@ -1,0 +1,159 @@
+"""Scaled-out generation benchmark: 100 clips through 2 API + 2 worker processes against the fake Replicate; prints JSON.
+
+PostgreSQL from the tests' helper (every process with `MV_JOB_CONCURRENCY` and `MV_MAX_PAID_JOBS` at 64, so
+the two workers can wait on all 100 predictions at once), media in a moto S3 server (`MV_MEDIA_BACKEND=s3`), the `replicate`
+provider pointed at the loopback fake Replicate API whose predictions take 3 s. `generate_video`
+requests alternate between the two APIs, all posted at once; wall time from the first POST until the last
+job succeeded (job rows read from the database). The fake records every request: peak creates and
+reads (every other request on its API) in any sliding 60 s window and in any 1 s window.
+
+Usage: .venv/bin/python bench/scale_bench.py [--clips 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "backend"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fake_replicate import FakeReplicate, install_standard_models  # noqa: E402
+from live import free_port, start_server, start_worker  # noqa: E402
+from pg import PostgresServer  # noqa: E402
+from worker_bench import _await_workers, _stop  # noqa: E402
+
+PREDICTION_SECONDS = 3.0
+TARGET_RATIO = 1.5
+LIMITS_PER_MINUTE = {"create": 600, "read": 3000}
+BUCKET = "encore-bench"
+CREATE_PATHS = ("/v1/predictions",)
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+def peak_in_window(stamps: list[float], window: float) -> int:
+    """The most requests in any `window`-second stretch."""
+    stamps = sorted(stamps)
+    best, start = 0, 0
+    for end, t in enumerate(stamps):
+        while t - stamps[start] > window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def start_s3() -> tuple[Any, str]:
+    """moto's S3 server on loopback with an empty bucket; the server and its endpoint."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                 aws_secret_access_key="testing").create_bucket(Bucket=BUCKET)
+    return server, endpoint
+
+
+def job_states(database: str, ids: list[str]) -> tuple[int, int]:
+    """(unfinished, failed) among `ids`."""
+    with psycopg.connect(database) as conn:
+        rows = conn.execute("SELECT status FROM jobs WHERE id = ANY(%s)", (ids,)).fetchall()
+    statuses = [r[0] for r in rows]
+    unfinished = len(ids) - sum(s in ("succeeded", "failed", "canceled") for s in statuses)
+    return unfinished, sum(s in ("failed", "canceled") for s in statuses)
+
+
+def run(work: Path, clips: int, timeout: float = 300) -> dict[str, Any]:
+    """Post `clips` clips alternately to two APIs with two workers; wall time and the fake's request rates."""
+    clip, image = work / "clip.mp4", work / "character.png"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=8", "-c:v", "libx264", "-preset", "veryfast",
+           "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(clip))
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=512x512:duration=1", "-frames:v", "1", str(image))
+    fake = FakeReplicate().start()
+    install_standard_models(fake, image=image.read_bytes(), video=clip.read_bytes(), seconds=PREDICTION_SECONDS)
+    server = PostgresServer().start()
+    s3, endpoint = start_s3()
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        database = server.create_database()
+        env = {
+            "MV_DATABASE_URL": database, "MV_MEDIA_BACKEND": "s3", "STORAGE_BUCKET": BUCKET, "S3_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
+            "MV_PROVIDER": "replicate", "REPLICATE_API_TOKEN": fake.token, "REPLICATE_BASE_URL": fake.base_url,
+            "MV_JOB_CONCURRENCY": "64", "MV_MAX_PAID_JOBS": "64", "MV_WORKER_POLL_SECONDS": "1", "MV_WORKER_SHUTDOWN_SECONDS": "2",
+        }
+        apis = [start_server(work / f"api-{n}", work / f"api-{n}.log", **env) for n in (1, 2)]
+        procs += [proc for proc, _ in apis]
+        procs += [start_worker(work / f"worker-{n}", work / f"worker-{n}.log", **env) for n in (1, 2)]
+        _await_workers(database, 2)
+        urls = [url for _, url in apis]
+        load_before = os.getloadavg()[0]
+        fake.requests.clear()
+        started = time.time()
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda i: httpx.post(f"{urls[i % 2]}/api/mv/generate_video?wait=0",
+                                                         json={"prompt": f"Scene {i}: the band plays on."}, timeout=60), range(clips)))
+        posted = time.time() - started
+        ids = [a.raise_for_status().json()["job_id"] for a in answers]
+        unfinished, failed = job_states(database, ids)
+        while unfinished and time.time() - started < timeout:
+            time.sleep(0.05)
+            unfinished, failed = job_states(database, ids)
+        seconds = time.time() - started
+    finally:
+        _stop(*procs)
+        s3.stop()
+        server.close()
+        fake.stop()
+    api_requests = [r for r in fake.requests if r.host == "api" and r.path.startswith("/v1/")]
+    creates = [r.at for r in api_requests if r.method == "POST" and (r.path in CREATE_PATHS or r.path.endswith("/predictions"))]
+    reads = [r.at for r in api_requests if not (r.method == "POST" and (r.path in CREATE_PATHS or r.path.endswith("/predictions")))]
+    first_create, last_create = (min(creates), max(creates)) if creates else (started, started)
+    peaks = {
+        "create_per_60s": peak_in_window(creates, 60.0), "read_per_60s": peak_in_window(reads, 60.0),
+        "create_per_1s": peak_in_window(creates, 1.0), "read_per_1s": peak_in_window(reads, 1.0),
+    }
+    return {
+        "clips": clips, "apis": 2, "workers": 2, "prediction_seconds": PREDICTION_SECONDS, "media_backend": "s3",
+        "wall_s": round(seconds, 2), "post_s": round(posted, 2), "ratio_vs_one_prediction": round(seconds / PREDICTION_SECONDS, 2),
+        "target_ratio": TARGET_RATIO, "target_met": seconds <= TARGET_RATIO * PREDICTION_SECONDS and not unfinished and not failed,
+        "unfinished": unfinished, "failed": failed, "creates": len(creates), "reads": len(reads),
+        "first_create_after_s": round(first_create - started, 2), "last_create_after_s": round(last_create - started, 2),
+        "after_last_prediction_s": round(seconds - (last_create - started + PREDICTION_SECONDS), 2),
+        "peaks": peaks, "limits_per_min": LIMITS_PER_MINUTE,
+        "within_limits": peaks["create_per_60s"] <= LIMITS_PER_MINUTE["create"] and peaks["read_per_60s"] <= LIMITS_PER_MINUTE["read"],
+        "load_average_before": round(load_before, 2), "cores": os.cpu_count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clips", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="encore-scale-bench-") as tmp:
+        print(json.dumps(run(Path(tmp), args.clips), indent=2))
+
+
+if __name__ == "__main__":
+    main()
