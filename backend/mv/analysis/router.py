@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, Response, PlainTextResponse
 
 from mv.analysis import service
 from mv.analysis.schemas import Lyrics, LyricsRequest, SongAnalysis
@@ -49,7 +49,7 @@ async def reanalyse(audio_id: IdPath, services: ServicesDep, wait: float = Query
     return _answer(await service.analysis_after(services, job, wait))  # type: ignore[return-value]
 
 
-@router.post("/lyrics/{audio_id}", response_model=Lyrics, responses={**ERRORS, **JOB_RESPONSES}, summary="Give a song its lyrics")
+@router.post("/lyrics/{audio_id:uuid}", response_model=Lyrics, responses={**ERRORS, **JOB_RESPONSES}, summary="Give a song its lyrics")
 async def post_lyrics(audio_id: IdPath, body: LyricsRequest, services: ServicesDep) -> Lyrics | JSONResponse:
     """Keep LRC or plain lyrics with the song; plain lines are timed over its vocal stretches (202 until analysed)."""
     return _answer(await service.store_lyrics(services, str(audio_id), body))  # type: ignore[return-value]
@@ -66,7 +66,10 @@ SUBTITLE_RESPONSES: dict[int | str, dict[str, object]] = {**ERRORS, 409: {"model
 
 
 @router.get(
-    "/lyrics/{audio_id}.srt", response_class=PlainTextResponse, responses=SUBTITLE_RESPONSES, summary="A song's lyrics as SubRip subtitles",
+    "/lyrics/{audio_id}.srt",
+    response_class=Response,
+    responses={200: {"content": {"application/x-subrip": {}}, "description": "The SubRip file."}, **SUBTITLE_RESPONSES},
+    summary="A song's lyrics as SubRip subtitles",
 )
 async def lyrics_srt(audio_id: IdPath, services: ServicesDep) -> PlainTextResponse:
     """The timed lyrics as an `.srt` download (404 when the song has none, or plain lines not yet timed)."""
@@ -75,7 +78,10 @@ async def lyrics_srt(audio_id: IdPath, services: ServicesDep) -> PlainTextRespon
 
 
 @router.get(
-    "/lyrics/{audio_id}.vtt", response_class=PlainTextResponse, responses=SUBTITLE_RESPONSES, summary="A song's lyrics as WebVTT subtitles",
+    "/lyrics/{audio_id}.vtt",
+    response_class=Response,
+    responses={200: {"content": {"text/vtt": {}}, "description": "The WebVTT file."}, **SUBTITLE_RESPONSES},
+    summary="A song's lyrics as WebVTT subtitles",
 )
 async def lyrics_vtt(audio_id: IdPath, services: ServicesDep) -> PlainTextResponse:
     """The timed lyrics as a `.vtt` download, for a `<track>` element or a player."""

@@ -75,8 +75,8 @@ async def test_a_worker_runs_the_job_and_another_process_hears_every_change(pg_u
             done = await api.wait(job.id, 20)
             assert done is not None and done.status == "succeeded" and done.result == {"double": 42}
             seen = []
-            while not changes.empty():
-                seen.append(changes.get_nowait())
+            while not any(j.id == job.id and j.status == "succeeded" for j in seen):
+                seen.append(await asyncio.wait_for(changes.get(), 20))
         statuses = [(j.status, j.progress) for j in seen if j.id == job.id]
         assert statuses[0][0] == "queued" and ("succeeded", 1.0) in statuses
         assert any(status == "running" and progress == 0.5 for status, progress in statuses), statuses
