@@ -5,7 +5,7 @@ import { openWatchedPage, withPage } from "../browser-page";
 import { E2E_API_KEY, saveScreenshot, type Harness } from "../harness";
 import { CreatePageModel } from "../pages/create-page";
 
-const DESTRUCTIVE_BORDER = "rgb(220, 38, 38)";
+const DESTRUCTIVE_BORDER = "rgb(239, 68, 68)";
 
 export function shellSpecs(getHarness: () => Harness) {
   it("/create lists the flavors the backend serves, behind a collapsed Configuration section", async () => {
