@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "tests" / "backend"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from fake_replicate import FakeReplicate, install_standard_models  # noqa: E402
-from live import free_port, start_server, start_worker  # noqa: E402
+from live import free_port, start_server, start_worker, stop  # noqa: E402
 from pg import PostgresServer  # noqa: E402
-from worker_bench import _await_workers, _stop  # noqa: E402
+from worker_bench import _await_workers  # noqa: E402
 
 PREDICTION_SECONDS = 3.0
 TARGET_RATIO = 1.5
@@ -122,7 +122,7 @@ def run(work: Path, clips: int, timeout: float = 300) -> dict[str, Any]:
             unfinished, failed = job_states(database, ids)
         seconds = time.time() - started
     finally:
-        _stop(*procs)
+        stop(*procs, timeout=60)
         s3.stop()
         server.close()
         fake.stop()

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,20 +28,10 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "backend"))
 
-from live import start_server, start_worker  # noqa: E402
+from live import start_server, start_worker, stop  # noqa: E402
 from pg import PostgresServer  # noqa: E402
 
 SCENES = {"idea": "a rooftop show", "character_description": "a singer in a green coat", "provider": "local"}
-
-
-def _stop(*procs: subprocess.Popen[bytes]) -> None:
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _await_workers(database: str, count: int, timeout: float = 300) -> None:
@@ -79,7 +68,7 @@ def throughput(server: PostgresServer, work: Path, workers: int, clips: int, tim
         seconds = time.perf_counter() - started
         left = _pending(database, ids)
     finally:
-        _stop(api, *procs)
+        stop(api, *procs, timeout=60)
         server.drop_database(database)
     return {"workers": workers, "clips": clips, "seconds": round(seconds, 2), "clips_per_minute": round(clips / seconds * 60, 1),
             "unfinished": left, "load_average_before": round(load_before, 2)}
@@ -106,7 +95,7 @@ def pickup(server: PostgresServer, work: Path, samples: int) -> dict[str, Any]:
                     time.sleep(0.01)
                 time.sleep(0.2)
     finally:
-        _stop(api, *procs)
+        stop(api, *procs, timeout=60)
         server.drop_database(database)
     ordered = sorted(latencies)
     return {"samples": len(ordered), "p50_ms": round(statistics.median(ordered), 1),

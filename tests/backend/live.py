@@ -62,15 +62,31 @@ def start_server(work: Path, log: Path | None = None, **env: str) -> tuple[subpr
     raise RuntimeError("Encore did not start")
 
 
+def stop(*procs: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Terminate the processes still running, and kill any that outlive `timeout`."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def stopped_at_exit(*procs: subprocess.Popen[bytes]) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """The processes, stopped when the block ends (a test may add to or remove from the list)."""
+    running = list(procs)
+    try:
+        yield running
+    finally:
+        stop(*running)
+
+
 @contextmanager
 def live_server(work: Path, log: Path | None = None, **env: str) -> Iterator[str]:
     """A running Encore for the duration of the block; yields its base URL."""
     proc, url = start_server(work, log, **env)
-    try:
+    with stopped_at_exit(proc):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import psycopg
 
 from fake_replicate import FakeReplicate, install_standard_models
-from live import start_server, start_worker
+from live import start_server, start_worker, stopped_at_exit
 from pg import PostgresServer
 
 CLIPS = 6
@@ -36,22 +33,6 @@ def _env(fake: FakeReplicate, database: str, **extra: str) -> dict[str, str]:
         "MV_WORKER_POLL_SECONDS": "1",
         **extra,
     }
-
-
-@contextmanager
-def _stopped_at_exit(*procs: subprocess.Popen[bytes]) -> Iterator[list[subprocess.Popen[bytes]]]:
-    running = list(procs)
-    try:
-        yield running
-    finally:
-        for proc in running:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in running:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def _post_clips(url: str) -> list[str]:
@@ -99,7 +80,7 @@ def test_a_sigkilled_workers_jobs_finish_on_the_other_with_one_create_each(pg_se
     try:
         api, url = start_server(tmp_path, tmp_path / "api.log", **env)
         doomed = start_worker(tmp_path, tmp_path / "worker-a.log", **env)
-        with _stopped_at_exit(api, doomed) as running:
+        with stopped_at_exit(api, doomed) as running:
             job_ids = _post_clips(url)
             _wait_for_creates(fake, CLIPS)
             survivor = start_worker(tmp_path, tmp_path / "worker-b.log", **env)
@@ -139,7 +120,7 @@ def test_jobs_finish_once_when_postgresql_restarts_under_them(pg_server: Postgre
     try:
         api, url = start_server(tmp_path, tmp_path / "api.log", **env)
         workers = [start_worker(tmp_path, tmp_path / f"worker-{n}.log", **env) for n in ("a", "b")]
-        with _stopped_at_exit(api, *workers):
+        with stopped_at_exit(api, *workers):
             job_ids = _post_clips(url)
             _wait_for_creates(fake, CLIPS)
             pg_server.restart()

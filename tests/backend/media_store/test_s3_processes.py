@@ -6,64 +6,18 @@ that waits on the prediction, with at most two Replicate requests for it.
 
 from __future__ import annotations
 
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from fake_replicate import FakeReplicate, install_standard_models
 from fake_replicate_webhooks import WEBHOOK_SECRET
-from live import start_server, start_worker
+from live import start_server, start_worker, stopped_at_exit
 from media import MediaFactory
-from pg import PostgresServer
 from s3_bucket import s3_object
-
-
-def s3_env(s3_settings: dict[str, Any], database: str, **extra: str) -> dict[str, str]:
-    return {
-        **{k.upper(): str(v) for k, v in s3_settings.items()},
-        "MV_MEDIA_BACKEND": "s3", "MV_DATABASE_URL": database, "MV_WORKER_POLL_SECONDS": "1", **extra,
-    }
-
-
-@contextmanager
-def stopped_at_exit(procs: list[subprocess.Popen[bytes]]) -> Iterator[list[subprocess.Popen[bytes]]]:
-    try:
-        yield procs
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def finished(url: str, job_id: str, seconds: float = 120) -> dict[str, Any]:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        job = httpx.get(f"{url}/api/jobs/{job_id}", timeout=10).json()
-        if job["status"] in ("succeeded", "failed", "canceled"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish")
-
-
-def media_files(root: Path) -> list[Path]:
-    return [p for folder in ("audio", "jobs", "character_reference") for p in (root / folder).rglob("*") if p.is_file()]
-
-
-@pytest.fixture
-def database(pg_server: PostgresServer) -> Iterator[str]:
-    url = pg_server.create_database()
-    yield url
-    pg_server.drop_database(url)
+from scaled import finished, media_files, s3_env
 
 
 def test_upload_on_one_api_render_on_a_worker_serve_from_the_other(
@@ -73,7 +27,7 @@ def test_upload_on_one_api_render_on_a_worker_serve_from_the_other(
     api_a, url_a = start_server(tmp_path / "api-a", tmp_path / "api-a.log", **env)
     api_b, url_b = start_server(tmp_path / "api-b", tmp_path / "api-b.log", **env)
     worker = start_worker(tmp_path / "worker", tmp_path / "worker.log", **env)
-    with stopped_at_exit([api_a, api_b, worker]):
+    with stopped_at_exit(api_a, api_b, worker):
         song = httpx.post(f"{url_a}/api/audio/upload", files={"file": ("song.mp3", media.tone(20.0).read_bytes(), "audio/mpeg")}, timeout=60)
         assert song.status_code == 200, song.text
         audio_id = song.json()["audio_id"]
@@ -118,7 +72,7 @@ def test_a_webhook_to_an_api_wakes_the_worker_waiting_on_the_prediction(database
         )
         api, url = start_server(tmp_path / "api", tmp_path / "api.log", **env)
         worker = start_worker(tmp_path / "worker", tmp_path / "worker.log", MV_PUBLIC_URL=url, **env)
-        with stopped_at_exit([api, worker]):
+        with stopped_at_exit(api, worker):
             started = time.time()
             clip = httpx.post(f"{url}/api/mv/generate_video?wait=0", json={"prompt": "a wide shot of the stage"}, timeout=30)
             assert clip.status_code == 202, clip.text

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from live import start_server, start_worker
+from live import start_server, start_worker, stopped_at_exit
 from media import MediaFactory
-from media_store.test_s3_processes import database, finished, media_files, s3_env, stopped_at_exit  # noqa: F401  (the database fixture)
 from s3_bucket import s3_object
+from scaled import finished, media_files, s3_env
 
 
 def post(url: str, path: str, body: dict[str, Any]) -> str:
@@ -47,13 +47,13 @@ def watch(url: str, job_id: str, seen: list[dict[str, Any]]) -> threading.Thread
 
 
 def test_upload_to_stitch_alternating_between_two_apis_with_two_workers(
-    database: str, s3_settings: dict[str, Any], s3_server: str, media: MediaFactory, tmp_path: Path  # noqa: F811
+    database: str, s3_settings: dict[str, Any], s3_server: str, media: MediaFactory, tmp_path: Path
 ) -> None:
     env = s3_env(s3_settings, database)
     api_a, a = start_server(tmp_path / "api-a", tmp_path / "api-a.log", **env)
     api_b, b = start_server(tmp_path / "api-b", tmp_path / "api-b.log", **env)
     workers = [start_worker(tmp_path / f"worker-{n}", tmp_path / f"worker-{n}.log", **env) for n in (1, 2)]
-    with stopped_at_exit([api_a, api_b, *workers]):
+    with stopped_at_exit(api_a, api_b, *workers):
         song = httpx.post(f"{a}/api/audio/upload", files={"file": ("song.mp3", media.tone(30.0).read_bytes(), "audio/mpeg")}, timeout=60)
         assert song.status_code == 200, song.text
         audio_id = song.json()["audio_id"]
