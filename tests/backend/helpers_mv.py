@@ -54,3 +54,21 @@ async def add_audio(client: httpx.AsyncClient, path: Path) -> str:
         shutil.copyfile(path, copy)
         asset = await ingest_file(services, copy, filename=path.name, workdir=workdir)
     return asset.audio_id
+
+
+async def upload_song(client: httpx.AsyncClient, path: Path) -> str:
+    """Upload a song through the API; its audio id."""
+    with path.open("rb") as handle:
+        response = await client.post("/api/audio/upload", files={"file": (path.name, handle, "audio/mpeg")})
+    assert response.status_code == 200, response.text
+    return str(response.json()["audio_id"])
+
+
+async def result_of(client: httpx.AsyncClient, response: httpx.Response) -> dict[str, Any]:
+    """A job-creating request's result, following its job when it answered 202."""
+    assert response.status_code in (200, 202), response.text
+    if response.status_code == 200:
+        return response.json()  # type: ignore[no-any-return]
+    job = await finish(client, response.json()["job_id"], timeout=300)
+    assert job["status"] == "succeeded", job
+    return job["result"]  # type: ignore[no-any-return]

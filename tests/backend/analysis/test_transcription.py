@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from fake_replicate import FakeReplicate, ModelSpec, fake_replicate, replicate_settings  # noqa: F401
+from helpers_mv import upload_song
 from media import MediaFactory
 from mv.analysis.transcription import JOB_KIND
 from mv.core.settings import PACKAGE_DIR
@@ -43,13 +44,6 @@ def configs_with_transcription(tmp_path: Path) -> Path:
     return configs
 
 
-async def upload(client: httpx.AsyncClient, path: Path) -> str:
-    with path.open("rb") as handle:
-        response = await client.post("/api/audio/upload", files={"file": (path.name, handle, "audio/mpeg")})
-    assert response.status_code == 200, response.text
-    return str(response.json()["audio_id"])
-
-
 async def vtt_when_ready(client: httpx.AsyncClient, audio_id: str) -> str:
     for _ in range(200):
         response = await client.get(f"/api/audio/lyrics/{audio_id}.vtt")
@@ -74,7 +68,7 @@ def whisper(fake_replicate: FakeReplicate) -> FakeReplicate:  # noqa: F811
 
 async def test_a_song_without_lyrics_is_transcribed_after_import(app_client: Any, whisper: FakeReplicate, media: MediaFactory, tmp_path: Path) -> None:
     client = await app_client(**replicate_settings(whisper, mv_configs_dir=configs_with_transcription(tmp_path)))
-    audio_id = await upload(client, media.tone(12.0))
+    audio_id = await upload_song(client, media.tone(12.0))
     vtt = await vtt_when_ready(client, audio_id)
     assert "00:00:01.200 --> 00:00:04.800\nHold on to the night." in vtt
     assert "00:00:06.500 --> 00:00:09.000\nWe are running." in vtt
@@ -90,7 +84,7 @@ async def test_a_song_without_lyrics_is_transcribed_after_import(app_client: Any
 
 async def test_given_lyrics_win_and_a_trim_is_not_transcribed_again(app_client: Any, whisper: FakeReplicate, media: MediaFactory, tmp_path: Path) -> None:
     client = await app_client(**replicate_settings(whisper, mv_configs_dir=configs_with_transcription(tmp_path)))
-    audio_id = await upload(client, media.tone(12.0))
+    audio_id = await upload_song(client, media.tone(12.0))
     await vtt_when_ready(client, audio_id)
     given = await client.post(f"/api/audio/lyrics/{audio_id}", json={"text": "[00:02.00]Mine\n[00:05.00]Not the model's"})
     assert given.status_code == 200 and given.json()["timing"] == "lrc"
@@ -103,7 +97,7 @@ async def test_given_lyrics_win_and_a_trim_is_not_transcribed_again(app_client: 
 
 async def test_without_replicate_as_the_provider_nothing_is_sent(app_client: Any, whisper: FakeReplicate, media: MediaFactory, tmp_path: Path) -> None:
     client = await app_client(**replicate_settings(whisper, mv_provider="local", mv_configs_dir=configs_with_transcription(tmp_path)))
-    audio_id = await upload(client, media.tone(12.0))
+    audio_id = await upload_song(client, media.tone(12.0))
     await asyncio.sleep(1.0)
     assert (await client.get(f"/api/audio/lyrics/{audio_id}.vtt")).status_code == 404
     assert await transcriptions(client) == 0

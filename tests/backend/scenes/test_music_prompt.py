@@ -13,7 +13,7 @@ import pytest
 from analysis.helpers import to_mp3
 from analysis.music import click_track
 from fake_replicate import FakeReplicate, replicate_settings
-from helpers_mv import finish, standard_fake
+from helpers_mv import finish, standard_fake, upload_song
 from media import MediaFactory
 
 BRIEF = {"idea": "a night drive through the city", "character_description": "a woman with short silver hair"}
@@ -37,13 +37,6 @@ def song(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return to_mp3(folder / "song.wav")
 
 
-async def upload(client: httpx.AsyncClient, path: Path) -> str:
-    with path.open("rb") as handle:
-        response = await client.post("/api/audio/upload", files={"file": (path.name, handle, "audio/mpeg")})
-    assert response.status_code == 200, response.text
-    return str(response.json()["audio_id"])
-
-
 async def planned(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
     response = await client.post("/api/mv/create_scenes?wait=0", json={**BRIEF, **fields})
     assert response.status_code in (200, 202), response.text
@@ -55,7 +48,7 @@ async def planned(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
 
 
 async def test_the_llm_gets_each_scenes_window_section_energy_vocals_and_lyrics(rclient: httpx.AsyncClient, fake: FakeReplicate, song: Path) -> None:
-    audio_id = await upload(rclient, song)
+    audio_id = await upload_song(rclient, song)
     lrc = "[00:09.00]neon rivers in the rain\n[00:15.00]"
     assert (await rclient.post(f"/api/audio/lyrics/{audio_id}", json={"text": lrc})).status_code == 200
     result = await planned(rclient, audio_id=audio_id, number_of_scenes=3)
@@ -79,7 +72,7 @@ async def test_without_a_song_the_prompt_has_no_music_sheet(rclient: httpx.Async
 
 
 async def test_a_flavor_prompt_without_the_placeholder_still_gets_the_music(rclient: httpx.AsyncClient, fake: FakeReplicate, song: Path) -> None:
-    audio_id = await upload(rclient, song)
+    audio_id = await upload_song(rclient, song)
     await planned(rclient, audio_id=audio_id, config_flavor="example", number_of_scenes=2)
     prompt = fake.creates(GEMINI)[-1].body["input"]["prompt"]
     assert prompt.rstrip().splitlines()[-1].startswith("Scene 2 (")

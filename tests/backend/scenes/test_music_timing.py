@@ -11,7 +11,7 @@ import pytest
 
 from analysis.helpers import to_mp3
 from analysis.music import Truth, click_track
-from helpers_mv import finish
+from helpers_mv import finish, upload_song
 from mv.flavors.schemas import Parameters
 from mv.scenes.timing import fixed_windows, music_windows
 
@@ -25,14 +25,6 @@ def songs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Truth, Pa
     steady = click_track(folder / "steady.wav", [(120.0, 40.0)], offset=0.41, seconds=30.0, seed=3)
     change = click_track(folder / "change.wav", [(100.0, 14.0), (132.0, 40.0)], offset=0.61, seconds=30.0, seed=9)
     return {"steady": (steady, to_mp3(folder / "steady.wav")), "change": (change, to_mp3(folder / "change.wav"))}
-
-
-async def upload(client: httpx.AsyncClient, path: Path) -> str:
-    """Upload a song; its id."""
-    with path.open("rb") as handle:
-        response = await client.post("/api/audio/upload", files={"file": (path.name, handle, "audio/mpeg")})
-    assert response.status_code == 200, response.text
-    return str(response.json()["audio_id"])
 
 
 async def plan(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
@@ -60,7 +52,7 @@ def check_music_plan(scenes: list[dict[str, Any]], duration: float, beats: np.nd
 @pytest.mark.parametrize("name", ["steady", "change"])
 async def test_a_music_timed_plan_cuts_on_beats_and_covers_the_song(client: httpx.AsyncClient, songs: dict[str, tuple[Truth, Path]], name: str) -> None:
     truth, path = songs[name]
-    audio_id = await upload(client, path)
+    audio_id = await upload_song(client, path)
     result = await plan(client, audio_id=audio_id, config_flavor="beats")
     analysis = (await client.get(f"/api/audio/analysis/{audio_id}")).json()
     duration = analysis["duration"]
@@ -76,7 +68,7 @@ async def test_a_music_timed_plan_cuts_on_beats_and_covers_the_song(client: http
 
 async def test_fixed_timing_keeps_the_seed_grid_and_ends_with_the_song(client: httpx.AsyncClient, songs: dict[str, tuple[Truth, Path]]) -> None:
     _, path = songs["steady"]
-    audio_id = await upload(client, path)
+    audio_id = await upload_song(client, path)
     scenes = (await plan(client, audio_id=audio_id, number_of_scenes=4))["scenes"]
     duration = (await client.get(f"/api/audio/analysis/{audio_id}")).json()["duration"]
     assert [(s["start_time"], s["end_time"]) for s in scenes] == [(0, 8), (8, 16), (16, 24), (24, round(duration, 3))]
@@ -96,7 +88,7 @@ async def test_without_a_song_scenes_keep_the_grid_and_no_context(client: httpx.
 
 async def test_lyrics_land_in_their_scenes_which_are_suggested_for_lipsync(client: httpx.AsyncClient, songs: dict[str, tuple[Truth, Path]]) -> None:
     _, path = songs["steady"]
-    audio_id = await upload(client, path)
+    audio_id = await upload_song(client, path)
     lrc = "[00:09.00]first line of the song\n[00:12.00]second line\n[00:15.00]"
     assert (await client.post(f"/api/audio/lyrics/{audio_id}", json={"text": lrc})).status_code == 200
     scenes = (await plan(client, audio_id=audio_id, number_of_scenes=3))["scenes"]

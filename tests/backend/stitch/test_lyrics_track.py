@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import httpx
 import numpy as np
 
-from helpers_mv import ffprobe, finish
+from helpers_mv import ffprobe, result_of
 from media import MediaFactory
 
 LRC = "[00:01.00]Hold on to the night\n[00:04.50]We are running, we are free\n[00:09.00]"
-
-
-async def result_of(client: httpx.AsyncClient, response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code in (200, 202), response.text
-    if response.status_code == 200:
-        return response.json()  # type: ignore[no-any-return]
-    job = await finish(client, response.json()["job_id"], timeout=300)
-    assert job["status"] == "succeeded", job
-    return job["result"]  # type: ignore[no-any-return]
 
 
 async def song_with_clips(client: httpx.AsyncClient, media: MediaFactory) -> tuple[str, list[str]]:

@@ -16,7 +16,7 @@ import pytest
 from analysis.helpers import to_mp3
 from analysis.music import Truth, click_track
 from fake_replicate import FakeReplicate, replicate_settings
-from helpers_mv import ffprobe, finish, standard_fake
+from helpers_mv import ffprobe, result_of, standard_fake, upload_song
 from media import MediaFactory
 from mv.flavors.models import clip_duration
 
@@ -30,22 +30,6 @@ def song(tmp_path_factory: pytest.TempPathFactory) -> tuple[Truth, Path]:
     folder = tmp_path_factory.mktemp("cuts")
     truth = click_track(folder / "song.wav", [(96.0, 40.0)], offset=0.37, seconds=21.5, seed=4)
     return truth, to_mp3(folder / "song.wav")
-
-
-async def upload(client: httpx.AsyncClient, path: Path) -> str:
-    with path.open("rb") as handle:
-        response = await client.post("/api/audio/upload", files={"file": (path.name, handle, "audio/mpeg")})
-    assert response.status_code == 200, response.text
-    return str(response.json()["audio_id"])
-
-
-async def result_of(client: httpx.AsyncClient, response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code in (200, 202), response.text
-    if response.status_code == 200:
-        return response.json()  # type: ignore[no-any-return]
-    job = await finish(client, response.json()["job_id"], timeout=300)
-    assert job["status"] == "succeeded", job
-    return job["result"]  # type: ignore[no-any-return]
 
 
 def scene_changes(path: Path) -> list[float]:
@@ -66,7 +50,7 @@ def test_the_shortest_legal_duration_covers_the_window() -> None:
 
 async def test_a_music_timed_draft_lasts_the_song_and_cuts_where_the_plan_says(client: httpx.AsyncClient, song: tuple[Truth, Path], media: MediaFactory) -> None:
     truth, path = song
-    audio_id = await upload(client, path)
+    audio_id = await upload_song(client, path)
     plan = await result_of(client, await client.post("/api/mv/create_scenes?wait=30", json={**IDEA, "audio_id": audio_id, "config_flavor": "beats"}))
     scenes = plan["scenes"]
     for before, after in zip(scenes, scenes[1:], strict=False):
@@ -101,7 +85,7 @@ async def rclient(app_client: Callable[..., Any], fake_replicate: FakeReplicate,
 
 
 async def test_veo_is_asked_for_the_shortest_duration_covering_the_window(rclient: httpx.AsyncClient, fake_replicate: FakeReplicate, media: MediaFactory) -> None:
-    audio_id = await upload(rclient, media.tone(12.0))
+    audio_id = await upload_song(rclient, media.tone(12.0))
     for start, end in ((0.0, 3.5), (3.5, 8.5), (8.5, 12.0)):
         body = {"prompt": "the singer", "audio_id": audio_id, "start_time": start, "end_time": end, "config_flavor": "beats"}
         await result_of(rclient, await rclient.post("/api/mv/generate_video?wait=0", json=body))
