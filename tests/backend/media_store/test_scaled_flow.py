@@ -85,8 +85,6 @@ def test_upload_to_stitch_alternating_between_two_apis_with_two_workers(
         for url in (a, b):
             served = httpx.get(f"{url}/api/mv/get_video/{final['video_id']}", timeout=60)
             assert served.status_code == 200 and served.content == stored
-    ran = {n: (tmp_path / f"worker-{n}" / "media" / "jobs").is_dir() for n in (1, 2)}
-    assert all(ran.values()), f"both workers should have taken jobs: {ran}"
     for api in ("api-a", "api-b"):
         for path in media_files(tmp_path / api / "media"):
             key = path.relative_to(tmp_path / api / "media").as_posix()
