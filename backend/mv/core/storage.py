@@ -196,6 +196,20 @@ class MediaStorage:
                 self.publish(partial, key)
         return target
 
+    async def copy_into(self, key: str, workdir: Path) -> Path:
+        """A file to read a media key from: its local file, or in s3 mode a download into `workdir` (this process's cache is left alone)."""
+        if not self.in_s3 or self.exists(key):
+            return self.path(key)
+        assert self.s3 is not None
+        target = workdir / Path(validate_key(key)).name
+        try:
+            found = await self.s3.download(s3_key_for(key), target)
+        except Exception as exc:  # noqa: BLE001 - reported as one clear error
+            raise self._unavailable("read", key, exc) from None
+        if not found:
+            raise self._unavailable("read", key, FileNotFoundError(key))
+        return target
+
     @contextmanager
     def workspace(self) -> Iterator[Path]:
         """A private scratch directory on the media root's filesystem, removed afterwards."""
@@ -234,10 +248,10 @@ class MediaStorage:
 
     async def remove(self, keys: list[str], s3_keys: list[str]) -> bool:
         """Delete local files under these keys and their S3 copies; False when S3 refused (a warning)."""
-        for key in keys:
+        for key in dict.fromkeys(keys):
             path = self.path(key)
             path.unlink(missing_ok=True)
-            if key.startswith("jobs/") and path.parent != self.root and not any(path.parent.iterdir()):
+            if key.startswith("jobs/") and path.parent != self.root and path.parent.is_dir() and not any(path.parent.iterdir()):
                 path.parent.rmdir()
         if self.s3 is None:
             return True

@@ -62,7 +62,7 @@ class LipsyncResult(BaseModel):
 
     video_id: str
     video_url: str = Field(..., description="The presigned S3 URL when the upload worked, else `/api/mv/get_video/{video_id}`.")
-    poster_url: str | None = Field(..., description="The poster JPEG beside `video_url` (presigned or `/api/mv/get_poster/{video_id}`); null when none could be made.")
+    poster_url: str | None = Field(..., description="`/api/mv/get_poster/{video_id}`: a JPEG frame to show before the video plays, made on its first request.")
     metadata: dict[str, Any]
 
     model_config = {

@@ -174,7 +174,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
         "local_video_url": stored.local_video_url,
         "timings": timings,
     }
-    info = {"config_flavor": flavor, "provenance": provenance.as_dict(), "parameters": parameters, "timings": timings, **stored.info()}
+    info = {"config_flavor": flavor, "provenance": provenance.as_dict(), "parameters": parameters, "timings": timings}
     await services.assets.update(video_id, status="succeeded", storage_key=video_key(video_id), s3_key=stored.s3_key, info_patch=info)
     log.info("video_lipsynced", video_id=video_id, provider=provenance.provider, model=provenance.model, seconds=timings["total_seconds"])
     return {"video_id": video_id, "video_url": stored.video_url, "poster_url": stored.poster_url, "metadata": metadata}

@@ -1,1 +1,1 @@
-"""Media helpers shared by the domains that make videos: probing clips, storing videos and their posters."""
+"""Media helpers shared by the domains that make videos: probing clips, storing videos, their posters."""

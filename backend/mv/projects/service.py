@@ -12,7 +12,7 @@ from mv.core.ids import new_id, parse_id
 from mv.core.logging import get_logger
 from mv.core.storage import validate_key
 from mv.deps import Services
-from mv.media.videos import local_poster_url
+from mv.media.posters import local_poster_url, poster_key
 from mv.projects.repository import ProjectRepository
 from mv.projects.schemas import (
     Project,
@@ -98,7 +98,7 @@ async def _poster_url(services: Services, content: ProjectContent) -> str | None
         asset = by_id.get(asset_id)
         if asset is None or not asset.ready:
             continue
-        if asset.kind == "video" and asset.info.get("poster_key"):
+        if asset.kind == "video":
             return local_poster_url(asset.id)
         if asset.kind == "image":
             return f"/api/mv/get_character_reference/{asset.id}"
@@ -226,8 +226,8 @@ async def shared(services: Services, token: str) -> Project:
 
 
 def _media_keys(asset: Asset) -> tuple[list[str], list[str]]:
-    """The asset's media keys (its file, a poster) and its recorded S3 keys."""
-    keys, s3_keys = [], []
+    """The asset's media keys (its file, a video's poster) and its recorded S3 keys."""
+    keys, s3_keys = ([poster_key(asset.id)] if asset.kind == "video" else []), []
     for name, value in [("storage_key", asset.storage_key), ("s3_key", asset.s3_key), *asset.info.items()]:
         if not isinstance(value, str) or not name.endswith("_key"):
             continue

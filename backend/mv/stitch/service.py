@@ -246,7 +246,7 @@ async def _stitch(services: Services, ctx: JobContext, video_id: str) -> dict[st
         "cloud_urls": stored.cloud_urls,
         "timings": {**report.timings, "upload_seconds": stored.upload_seconds, "total_seconds": round(time.perf_counter() - started, 3)},
     }
-    await services.assets.update(video_id, status="succeeded", s3_key=stored.s3_key, info_patch={"metadata": metadata, **stored.info()})
+    await services.assets.update(video_id, status="succeeded", s3_key=stored.s3_key, info_patch={"metadata": metadata})
     log.info("video_stitched", video_id=video_id, clips=len(clips), method=report.method, normalized=len(report.normalized), seconds=metadata["timings"]["total_seconds"])
     return {"video_id": video_id, "video_url": stored.video_url, "poster_url": stored.poster_url, "metadata": metadata}
 

@@ -56,11 +56,11 @@ async def get_video(video_id: IdPath, services: ServicesDep, request: Request) -
     responses={
         200: {"content": {"image/jpeg": {}}, "description": "The video's poster frame."},
         307: {"description": "Redirect to a presigned copy."},
-        404: {"model": ErrorBody, "description": "No such video, or it has no poster."},
+        404: {"model": ErrorBody, "description": "No such video, or no frame of it can be read."},
         409: {"model": ErrorBody, "description": "The video is not finished, failed or was canceled."},
     },
     summary="Get a video's poster frame",
 )
 async def get_poster(video_id: IdPath, services: ServicesDep, request: Request) -> Response:
-    """A JPEG of one frame near the start, made when the video was stored."""
+    """A JPEG of the frame one second in, made on the first request and kept."""
     return await service.serve_poster(services, str(video_id), request.headers.get("range"))

@@ -57,7 +57,7 @@ class VideoResult(BaseModel):
 
     video_id: str
     video_url: str
-    poster_url: str | None = Field(..., description="A JPEG frame to show before the video plays; null when none could be made.")
+    poster_url: str | None = Field(..., description="`/api/mv/get_poster/{video_id}`: a JPEG frame to show before the video plays, made on its first request.")
     status: Literal["queued", "running", "succeeded", "failed", "canceled"]
     metadata: dict[str, Any]
 

@@ -23,7 +23,8 @@ from mv.flavors.models import clip_duration
 from mv.flavors.schemas import VideoParams
 from mv.jobs.runner import JobContext
 from mv.jobs.schemas import Job
-from mv.media.videos import local_poster_url, local_video_url, poster_key, store_video, video_key
+from mv.media.posters import ensure_poster, local_poster_url, poster_key
+from mv.media.videos import local_video_url, store_video, video_key
 from mv.providers.base import ClipBrief, response_metadata
 from mv.spend import service as spend
 from mv.videos.schemas import GenerateVideoRequest
@@ -41,12 +42,8 @@ async def video_url(services: Services, asset: Asset) -> str:
 
 
 async def poster_url(services: Services, asset: Asset) -> str | None:
-    """The poster beside `video_url`: presigned when serving from S3, else the same-origin route; None without one."""
-    if not asset.info.get("poster_key"):
-        return None
-    if services.settings.mv_serve_from_s3 and asset.info.get("poster_s3_key"):
-        return await services.storage.presigned_url(asset.info["poster_s3_key"]) or local_poster_url(asset.id)
-    return local_poster_url(asset.id)
+    """The poster's route for a finished video (made on its first request); None before the video is ready."""
+    return local_poster_url(asset.id) if asset.ready else None
 
 
 async def start(services: Services, body: GenerateVideoRequest) -> Job:
@@ -133,7 +130,6 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
         "provenance": provenance.as_dict(),
         "parameters": parameters,
         "timings": {"total_seconds": round(time.monotonic() - started, 3), "provider_seconds": round(provenance.seconds, 3)},
-        **stored.info(),
     }
     asset = await services.assets.update(video_id, status="succeeded", storage_key=video_key(video_id), s3_key=stored.s3_key, info_patch=info)
     assert asset is not None
@@ -158,10 +154,10 @@ async def serve(services: Services, video_id: str, http_range: str | None = None
 
 
 async def serve_poster(services: Services, video_id: str, http_range: str | None = None) -> Response:
-    """The video's poster JPEG, or a redirect to its presigned copy; 404 when the video has none."""
-    asset = await require_one(services, "video", video_id)
-    if not asset.info.get("poster_key") or not await services.storage.has(poster_key(asset.id)):
-        raise NotFound(f"The video {asset.id} has no poster.")
+    """The video's poster JPEG (made now when it is the first request), or a redirect to its presigned copy; 404 when no frame can be read."""
+    asset = await ensure_poster(services, await require_one(services, "video", video_id))
+    if asset is None:
+        raise NotFound(f"The video {video_id} has no poster: no frame of it could be read.")
     if services.settings.mv_serve_from_s3 and asset.info.get("poster_s3_key"):
         url = await services.storage.presigned_url(asset.info["poster_s3_key"])
         if url:

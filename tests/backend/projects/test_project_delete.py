@@ -20,6 +20,7 @@ async def test_delete_removes_local_and_s3_media_but_not_what_a_duplicate_shares
     song = await upload_song(client, media.tone(12.0))
     image = await character_image(client)
     made = await clip(client)
+    assert (await client.get(made["poster_url"])).status_code == 200, "the poster is made when first shown"
     body = project_body(
         song,
         character={"description": "a drummer", "image_id": image, "image_ids": [image]},

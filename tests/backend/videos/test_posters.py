@@ -1,7 +1,8 @@
-"""Every stored video gets a poster frame: made when the clip is stored, mirrored like the video, served as JPEG."""
+"""Every stored video has a poster frame: made on its first request (once), kept and mirrored like the video, served as JPEG."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,10 @@ import httpx
 from s3_bucket import s3_object
 from helpers_mv import ffprobe
 from media import MediaFactory, run
+import pytest
+
 from mv.core.ids import new_id
-from mv.media.videos import store_video
+from mv.media import posters
 from stitch.clipkit import add_audio, add_video, flash_clip, services_of
 
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -35,8 +38,9 @@ def brightness(jpeg: bytes) -> float:
 
 
 async def poster_of(client: httpx.AsyncClient, body: dict[str, Any], tmp_path: Path) -> tuple[bytes, dict[str, Any]]:
-    """Fetch a result's poster and check it is the stored JPEG."""
+    """Fetch a result's poster (not made before this request) and check it is the stored JPEG."""
     assert body["poster_url"] == f"/api/mv/get_poster/{body['video_id']}"
+    assert not services_of(client).storage.exists(f"jobs/{body['video_id']}/poster.jpg"), "the poster is made when first asked for"
     answer = await client.get(body["poster_url"])
     assert answer.status_code == 200 and answer.headers["content-type"] == "image/jpeg"
     assert answer.content.startswith(JPEG_MAGIC)
@@ -79,17 +83,39 @@ async def test_a_lipsync_result_has_a_poster(client: httpx.AsyncClient, media: M
     await poster_of(client, response.json(), tmp_path)
 
 
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every video a poster is made from (the real ffmpeg still runs)."""
+    made: list[Path] = []
+    real = posters.make_poster
+
+    async def spy(video: Path, out: Path) -> bool:
+        made.append(video)
+        return await real(video, out)
+
+    monkeypatch.setattr(posters, "make_poster", spy)
+    return made
+
+
 async def test_posters_are_mirrored_to_s3_beside_the_video(app_client: Any, s3_settings: dict[str, Any], media: MediaFactory) -> None:
     client = await app_client(**s3_settings)
     ids = [await add_video(services_of(client), media.video(4.0)) for _ in range(2)]
     body = (await client.post("/api/mv/stitch_video?wait=30", json={"video_ids": ids})).json()
     video_id, endpoint = body["video_id"], str(s3_settings["s3_endpoint_url"])
+    assert s3_object(endpoint, f"mv/jobs/{video_id}/poster.jpg") is None and "poster" not in body["metadata"]["cloud_urls"]
+    answer = await client.get(body["poster_url"])
+    assert answer.status_code == 200 and answer.content.startswith(JPEG_MAGIC)
     stored = s3_object(endpoint, f"mv/jobs/{video_id}/poster.jpg")
-    assert stored is not None and stored == services_of(client).storage.path(f"jobs/{video_id}/poster.jpg").read_bytes()
-    assert body["poster_url"].startswith(endpoint) and "Signature" in body["poster_url"], "a presigned poster beside a presigned video"
-    assert body["metadata"]["cloud_urls"]["poster"] == body["poster_url"]
-    async with httpx.AsyncClient() as plain:
-        assert (await plain.get(body["poster_url"])).content == stored
+    assert stored == answer.content == services_of(client).storage.path(f"jobs/{video_id}/poster.jpg").read_bytes()
+
+
+async def test_many_requests_at_once_make_one_poster(client: httpx.AsyncClient, media: MediaFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = counted(monkeypatch)
+    video_id = await add_video(services_of(client), media.video(4.0, size="640x360"))
+    answers = await asyncio.gather(*(client.get(f"/api/mv/get_poster/{video_id}") for _ in range(6)))
+    assert [a.status_code for a in answers] == [200] * 6 and len({a.content for a in answers}) == 1
+    assert len(made) == 1
+    asset = await services_of(client).assets.get(video_id)
+    assert asset is not None and asset.info["poster_key"] == f"jobs/{video_id}/poster.jpg"
 
 
 async def test_poster_route_errors(client: httpx.AsyncClient, media: MediaFactory) -> None:
@@ -100,19 +126,18 @@ async def test_poster_route_errors(client: httpx.AsyncClient, media: MediaFactor
     running = await add_video(services, media.video(4.0), status="running")
     pending = await client.get(f"/api/mv/get_poster/{running}")
     assert pending.status_code == 409 and pending.json()["error"] == "Conflict"
-    bare = await add_video(services, media.video(4.0))
-    none = await client.get(f"/api/mv/get_poster/{bare}")
-    assert none.status_code == 404 and none.json()["detail"] == f"The video {bare} has no poster."
+    assert not services.storage.exists(f"jobs/{running}/poster.jpg")
     assert (await client.get("/api/mv/get_poster/not-a-uuid")).status_code == 422
 
 
-async def test_a_video_no_frame_can_be_read_from_is_stored_with_a_null_poster(client: httpx.AsyncClient, media: MediaFactory) -> None:
-    services = services_of(client)
-    video_id = new_id()
-    with services.storage.workspace() as workdir:
-        produced = workdir / "video.mp4"
-        produced.write_bytes(media.text("not a video", "unreadable.mp4").read_bytes())
-        stored = await store_video(services, produced, video_id)
-    assert stored.poster_url is None and stored.poster_key is None
-    assert stored.video_url == f"/api/mv/get_video/{video_id}"
-    assert services.storage.exists(f"jobs/{video_id}/video.mp4") and not services.storage.exists(f"jobs/{video_id}/poster.jpg")
+async def test_a_video_no_frame_can_be_read_from_answers_404_once_and_for_all(
+    client: httpx.AsyncClient, media: MediaFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = counted(monkeypatch)
+    video_id = await add_video(services_of(client), media.text("not a video", "unreadable.mp4"))
+    for _ in range(2):
+        answer = await client.get(f"/api/mv/get_poster/{video_id}")
+        assert answer.status_code == 404
+        assert answer.json()["detail"] == f"The video {video_id} has no poster: no frame of it could be read."
+    assert len(made) == 1, "an unreadable video is not tried again on every request"
+    assert not services_of(client).storage.exists(f"jobs/{video_id}/poster.jpg")

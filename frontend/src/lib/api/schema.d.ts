@@ -373,7 +373,7 @@ export interface paths {
         };
         /**
          * Get a video's poster frame
-         * @description A JPEG of one frame near the start, made when the video was stored.
+         * @description A JPEG of the frame one second in, made on the first request and kept.
          */
         get: operations["mv-get_poster"];
         put?: never;
@@ -1319,7 +1319,7 @@ export interface components {
             };
             /**
              * Poster Url
-             * @description The poster JPEG beside `video_url` (presigned or `/api/mv/get_poster/{video_id}`); null when none could be made.
+             * @description `/api/mv/get_poster/{video_id}`: a JPEG frame to show before the video plays, made on its first request.
              */
             poster_url: string | null;
             /** Video Id */
@@ -2102,7 +2102,7 @@ export interface components {
             };
             /**
              * Poster Url
-             * @description The poster JPEG beside `video_url` (presigned or `/api/mv/get_poster/{video_id}`); null when none could be made.
+             * @description `/api/mv/get_poster/{video_id}`: a JPEG frame to show before the video plays, made on its first request.
              */
             poster_url: string | null;
             /** Video Id */
@@ -2136,7 +2136,7 @@ export interface components {
             };
             /**
              * Poster Url
-             * @description A JPEG frame to show before the video plays; null when none could be made.
+             * @description `/api/mv/get_poster/{video_id}`: a JPEG frame to show before the video plays, made on its first request.
              */
             poster_url: string | null;
             /**
@@ -3421,7 +3421,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such video, or it has no poster. */
+            /** @description No such video, or no frame of it can be read. */
             404: {
                 headers: {
                     [name: string]: unknown;
