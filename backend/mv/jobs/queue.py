@@ -17,7 +17,7 @@ from procrastinate.worker import Worker
 from mv.core.db.errors import database_unavailable
 from mv.core.ids import new_id
 from mv.core.logging import get_logger
-from mv.jobs.events import JobNotifications
+from mv.jobs.events import job_notifications
 from mv.jobs.repository import JobRepository
 from mv.jobs.runner import JobRunner, request_idempotency
 from mv.jobs.schemas import Job
@@ -69,11 +69,11 @@ class QueuedJobRunner(JobRunner):
         super().__init__(repo, concurrency)
         self.concurrency = concurrency
         self.times = times or WorkerTimes()
-        self.conninfo = repo.store.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.conninfo = repo.store.conninfo
         connector = procrastinate.PsycopgConnector(conninfo=self.conninfo, min_size=1, max_size=4)
         self.queue = procrastinate.App(connector=connector)
         self.task = self.queue.task(name=TASK_NAME, retry=RequeueInterrupted())(self._run_task)
-        self.notifications = JobNotifications(self.conninfo, self._heard)
+        self.notifications = job_notifications(self.conninfo, self._heard)
         self._stop = asyncio.Event()
         self._worker: Worker | None = None
 

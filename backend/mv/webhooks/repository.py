@@ -5,13 +5,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import Column, Double, Index, Table, Text, delete, insert, select
+from sqlalchemy import Column, Double, Index, Table, Text, delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from mv.core.db import Json, Store, metadata
 
 FINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
 KEEP_SECONDS = 24 * 3600.0
+CHANNEL = "encore_webhooks"
+"""On PostgreSQL, each final delivery NOTIFYs its prediction id here when it commits, so the process waiting on it wakes at once."""
 
 webhook_deliveries = Table(
     "webhook_deliveries",
@@ -45,6 +47,8 @@ class WebhookRepository:
         try:
             async with self.store.transaction() as conn:
                 await conn.execute(insert(webhook_deliveries).values(**row))
+                if row["payload"] is not None and not self.store.is_sqlite:
+                    await conn.execute(text("SELECT pg_notify(:channel, :prediction)"), {"channel": CHANNEL, "prediction": row["prediction_id"]})
         except IntegrityError:
             return False
         return True

@@ -74,6 +74,11 @@ class Store:
         """Whether this is the embedded SQLite store."""
         return self.dialect == "sqlite"
 
+    @property
+    def conninfo(self) -> str:
+        """The PostgreSQL URL as libpq takes it (for LISTEN connections and the job queue)."""
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
     async def open(self) -> None:
         """Prepare the database (WAL on SQLite) and migrate it to the newest schema; safe to call again."""
         if self._opened:
