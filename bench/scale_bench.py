@@ -1,13 +1,16 @@
 """Scaled-out generation benchmark: 100 clips through 2 API + 2 worker processes against the fake Replicate; prints JSON.
 
 PostgreSQL from the tests' helper (every process with `MV_JOB_CONCURRENCY` and `MV_MAX_PAID_JOBS` at 64, so
-the two workers can wait on all 100 predictions at once), media in a moto S3 server (`MV_MEDIA_BACKEND=s3`), the `replicate`
-provider pointed at the loopback fake Replicate API whose predictions take 3 s. `generate_video`
-requests alternate between the two APIs, all posted at once; wall time from the first POST until the last
-job succeeded (job rows read from the database). The fake records every request: peak creates and
-reads (every other request on its API) in any sliding 60 s window and in any 1 s window.
+the two workers can wait on all 100 predictions at once), the `replicate` provider pointed at the loopback fake
+Replicate API whose predictions take 3 s, webhooks on (`MV_PUBLIC_URL`: worker n's predictions report to API n;
+`--polling` turns them off). Media: `local` (one machine, every process on one media root) or `s3` (a moto
+S3 server, `MV_MEDIA_BACKEND=s3`, a private root per process). `generate_video` requests alternate between the
+two APIs, all posted at once; wall time from the first POST until the last job succeeded (job rows read from
+the database over one connection). The fake records every request: peak creates and reads (every other
+request on its API) in any sliding 60 s window and in any 1 s window. CPU seconds per process group over
+the measured stretch say what the cores were spent on.
 
-Usage: .venv/bin/python bench/scale_bench.py [--clips 100]
+Usage: .venv/bin/python bench/scale_bench.py [--clips 100] [--media local|s3] [--polling]
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "backend"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from cpu_meter import CpuMeter  # noqa: E402
 from fake_replicate import FakeReplicate, install_standard_models  # noqa: E402
+from fake_replicate_webhooks import WEBHOOK_SECRET  # noqa: E402
 from live import free_port, start_server, start_worker, stop  # noqa: E402
 from pg import PostgresServer  # noqa: E402
 from worker_bench import _await_workers  # noqa: E402
@@ -75,17 +80,16 @@ def start_s3() -> tuple[Any, str]:
     return server, endpoint
 
 
-def job_states(database: str, ids: list[str]) -> tuple[int, int]:
+def job_states(conn: psycopg.Connection[Any], ids: list[str]) -> tuple[int, int]:
     """(unfinished, failed) among `ids`."""
-    with psycopg.connect(database) as conn:
-        rows = conn.execute("SELECT status FROM jobs WHERE id = ANY(%s)", (ids,)).fetchall()
+    rows = conn.execute("SELECT status FROM jobs WHERE id = ANY(%s)", (ids,)).fetchall()
     statuses = [r[0] for r in rows]
     unfinished = len(ids) - sum(s in ("succeeded", "failed", "canceled") for s in statuses)
     return unfinished, sum(s in ("failed", "canceled") for s in statuses)
 
 
-def run(work: Path, clips: int, timeout: float = 300) -> dict[str, Any]:
-    """Post `clips` clips alternately to two APIs with two workers; wall time and the fake's request rates."""
+def run(work: Path, clips: int, media: str = "s3", webhooks: bool = True, timeout: float = 300) -> dict[str, Any]:
+    """Post `clips` clips alternately to two APIs with two workers; wall time, the fake's request rates, CPU by process group."""
     clip, image = work / "clip.mp4", work / "character.png"
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24:duration=8", "-c:v", "libx264", "-preset", "veryfast",
            "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(clip))
@@ -93,37 +97,49 @@ def run(work: Path, clips: int, timeout: float = 300) -> dict[str, Any]:
     fake = FakeReplicate().start()
     install_standard_models(fake, image=image.read_bytes(), video=clip.read_bytes(), seconds=PREDICTION_SECONDS)
     server = PostgresServer().start()
-    s3, endpoint = start_s3()
+    s3, endpoint = start_s3() if media == "s3" else (None, "")
     procs: list[subprocess.Popen[bytes]] = []
     try:
         database = server.create_database()
         env = {
-            "MV_DATABASE_URL": database, "MV_MEDIA_BACKEND": "s3", "STORAGE_BUCKET": BUCKET, "S3_ENDPOINT_URL": endpoint,
-            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
-            "MV_PROVIDER": "replicate", "REPLICATE_API_TOKEN": fake.token, "REPLICATE_BASE_URL": fake.base_url,
+            "MV_DATABASE_URL": database, "MV_PROVIDER": "replicate", "REPLICATE_API_TOKEN": fake.token, "REPLICATE_BASE_URL": fake.base_url,
             "MV_JOB_CONCURRENCY": "64", "MV_MAX_PAID_JOBS": "64", "MV_WORKER_POLL_SECONDS": "1", "MV_WORKER_SHUTDOWN_SECONDS": "2",
         }
+        if media == "s3":
+            env |= {"MV_MEDIA_BACKEND": "s3", "STORAGE_BUCKET": BUCKET, "S3_ENDPOINT_URL": endpoint,
+                    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
+        else:
+            env |= {"MV_MEDIA_ROOT": str(work / "media")}
+        if webhooks:
+            env |= {"REPLICATE_WEBHOOK_SECRET": WEBHOOK_SECRET}
         apis = [start_server(work / f"api-{n}", work / f"api-{n}.log", **env) for n in (1, 2)]
         procs += [proc for proc, _ in apis]
-        procs += [start_worker(work / f"worker-{n}", work / f"worker-{n}.log", **env) for n in (1, 2)]
-        _await_workers(database, 2)
         urls = [url for _, url in apis]
+        workers = [start_worker(work / f"worker-{n}", work / f"worker-{n}.log", **env, **({"MV_PUBLIC_URL": urls[n - 1]} if webhooks else {}))
+                   for n in (1, 2)]
+        procs += workers
+        _await_workers(database, 2)
         load_before = os.getloadavg()[0]
         fake.requests.clear()
+        meter = CpuMeter({"apis": [p.pid for p, _ in apis], "workers": [w.pid for w in workers]})
+        meter.start()
         started = time.time()
-        with ThreadPoolExecutor(16) as pool:
-            answers = list(pool.map(lambda i: httpx.post(f"{urls[i % 2]}/api/mv/generate_video?wait=0",
-                                                         json={"prompt": f"Scene {i}: the band plays on."}, timeout=60), range(clips)))
+        with ThreadPoolExecutor(16) as pool, httpx.Client(timeout=60, limits=httpx.Limits(max_connections=16)) as client:
+            answers = list(pool.map(lambda i: client.post(f"{urls[i % 2]}/api/mv/generate_video?wait=0",
+                                                          json={"prompt": f"Scene {i}: the band plays on."}), range(clips)))
         posted = time.time() - started
         ids = [a.raise_for_status().json()["job_id"] for a in answers]
-        unfinished, failed = job_states(database, ids)
-        while unfinished and time.time() - started < timeout:
-            time.sleep(0.05)
-            unfinished, failed = job_states(database, ids)
+        with psycopg.connect(database, autocommit=True) as conn:
+            unfinished, failed = job_states(conn, ids)
+            while unfinished and time.time() - started < timeout:
+                time.sleep(0.05)
+                unfinished, failed = job_states(conn, ids)
         seconds = time.time() - started
+        cpu = meter.stop()
     finally:
         stop(*procs, timeout=60)
-        s3.stop()
+        if s3 is not None:
+            s3.stop()
         server.close()
         fake.stop()
     api_requests = [r for r in fake.requests if r.host == "api" and r.path.startswith("/v1/")]
@@ -135,7 +151,8 @@ def run(work: Path, clips: int, timeout: float = 300) -> dict[str, Any]:
         "create_per_1s": peak_in_window(creates, 1.0), "read_per_1s": peak_in_window(reads, 1.0),
     }
     return {
-        "clips": clips, "apis": 2, "workers": 2, "prediction_seconds": PREDICTION_SECONDS, "media_backend": "s3",
+        "clips": clips, "apis": 2, "workers": 2, "prediction_seconds": PREDICTION_SECONDS, "media_backend": media, "webhooks": webhooks,
+        "webhooks_sent": len(fake.webhooks_sent), "cpu_seconds": cpu,
         "wall_s": round(seconds, 2), "post_s": round(posted, 2), "ratio_vs_one_prediction": round(seconds / PREDICTION_SECONDS, 2),
         "target_ratio": TARGET_RATIO, "target_met": seconds <= TARGET_RATIO * PREDICTION_SECONDS and not unfinished and not failed,
         "unfinished": unfinished, "failed": failed, "creates": len(creates), "reads": len(reads),
@@ -150,9 +167,11 @@ def run(work: Path, clips: int, timeout: float = 300) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clips", type=int, default=100)
+    parser.add_argument("--media", choices=("local", "s3"), default="s3")
+    parser.add_argument("--polling", action="store_true", help="no webhooks: predictions are polled")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="encore-scale-bench-") as tmp:
-        print(json.dumps(run(Path(tmp), args.clips), indent=2))
+        print(json.dumps(run(Path(tmp), args.clips, args.media, webhooks=not args.polling), indent=2))
 
 
 if __name__ == "__main__":

@@ -42,6 +42,19 @@ def random_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
+_client: httpx.Client | None = None
+_client_lock = threading.Lock()
+
+
+def _sender() -> httpx.Client:
+    """One keep-alive client for every webhook the fake posts (thread-safe), as a real sender keeps its connections."""
+    global _client
+    with _client_lock:
+        if _client is None:
+            _client = httpx.Client(timeout=10, limits=httpx.Limits(max_connections=64))
+        return _client
+
+
 class WebhookSender:
     """Mixin for the fake: posts the final view of a prediction to the webhook its create named."""
 
@@ -66,7 +79,7 @@ class WebhookSender:
             self.webhooks_sent.append((url, 0, view))
             return
         try:
-            response = httpx.post(url, content=payload, headers=signed_headers(payload, self.webhook_secret), timeout=10)
+            response = _sender().post(url, content=payload, headers=signed_headers(payload, self.webhook_secret))
             status = response.status_code
         except httpx.HTTPError:
             status = 0

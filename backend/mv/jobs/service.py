@@ -23,8 +23,8 @@ def accepted(job: Job) -> JobAccepted:
 
 
 async def answer(runner: JobRunner, job: Job, wait: float) -> JSONResponse:
-    """Wait up to `wait` seconds; the result, the job's error, or a 202."""
-    latest = await runner.wait(job.id, wait)
+    """Wait up to `wait` seconds; the result, the job's error, or a 202 (at once, from the job as submitted, when `wait` is 0)."""
+    latest = job if wait <= 0 and job.status == "queued" else await runner.wait(job.id, wait)
     if latest is None:
         raise NotFound("The job disappeared.")
     if latest.status == "succeeded":

@@ -56,22 +56,28 @@ class SpendRepository:
         async with self.store.read() as conn:
             return float((await conn.execute(query)).scalar_one())
 
-    async def reserve(self, job_id: str, items: Sequence[tuple[str, str, float]], cap: float | None, now: float | None = None) -> float:
-        """Record (step, model, usd) reservations for a job unless they would pass `cap` over 24 h; returns the new 24 h total.
+    async def reserve(self, job_id: str, items: Sequence[tuple[str, str, float]], cap: float | None, now: float | None = None) -> float | None:
+        """Record (step, model, usd) reservations for a job unless they would pass `cap` over 24 h; the new 24 h total (None without a cap).
 
-        The check and the insert hold the ledger's lock together, so two requests cannot both pass on one remainder.
+        With a cap, the check and the insert hold the ledger's lock together, so two requests cannot both pass on one
+        remainder; without one, nothing is summed and no request waits for another.
         """
         now = time.time() if now is None else now
         amount = sum(usd for _, _, usd in items)
+        rows = [
+            {"id": new_id(), "kind": "reserved", "job_id": job_id, "step": step, "model": model, "usd": usd, "created_at": now}
+            for step, model, usd in items
+        ]
+        if cap is None:
+            async with self.store.transaction() as conn:
+                if rows:
+                    await conn.execute(insert(spend), rows)
+            return None
         async with self.store.transaction(exclusive=LOCK) as conn:
             query = select(func.coalesce(func.sum(spend.c.usd), 0.0)).where(spend.c.kind == "reserved", spend.c.created_at >= now - DAY)
             spent = float((await conn.execute(query)).scalar_one())
-            if cap is not None and spent + amount > cap + 1e-9:
+            if spent + amount > cap + 1e-9:
                 raise CapExceeded(spent)
-            rows = [
-                {"id": new_id(), "kind": "reserved", "job_id": job_id, "step": step, "model": model, "usd": usd, "created_at": now}
-                for step, model, usd in items
-            ]
             if rows:
                 await conn.execute(insert(spend), rows)
         return spent + amount

@@ -125,7 +125,7 @@ async def reserve(services: Services, provider: str, job_id: str, items: Sequenc
             f"(MV_MAX_SPEND_USD_PER_DAY = ${cap:.2f} over 24 hours): ${left:.2f} is left. "
             "Nothing was started; make drafts, or try again later."
         ) from None
-    log.info("spend_reserved", job_id=job_id, usd=round(sum(u for _, _, u in paid), 4), last_24h=round(total, 4))
+    log.info("spend_reserved", job_id=job_id, usd=round(sum(u for _, _, u in paid), 4), last_24h=None if total is None else round(total, 4))
 
 
 async def record_prediction(services: Services, job_id: str, step: str, model: str, prediction: dict[str, Any], usd: float) -> None:

@@ -63,7 +63,8 @@ async def test_replicate_budgets_hold_for_two_processes_together(two_stores: tup
     other = budgets("r8_other_account", clock, SharedBuckets(two_stores[0]))
     started = time.monotonic()
     await asyncio.gather(*(other[1].wait() for _ in range(int(CREATE_BURST))))
-    assert time.monotonic() - started < 1.0, "another account has a budget of its own"
+    spent = time.monotonic() - started
+    assert spent < CREATE_BURST / CREATE_BUDGET_PER_SECOND / 2, f"{spent:.2f} s: another account has a budget of its own (a shared one is empty now)"
 
 
 async def test_the_paid_limit_counts_requests_to_every_api_process(app_client, new_database: Callable[[str], str]) -> None:

@@ -14,10 +14,12 @@ _CREATE = text(
     "INSERT INTO encore_rate_buckets (name, tokens, stamp) VALUES (:name, :capacity, extract(epoch FROM clock_timestamp()))"
     " ON CONFLICT (name) DO NOTHING"
 )
-_LOCK = text(
-    "SELECT tokens, stamp, extract(epoch FROM clock_timestamp()) AS now FROM encore_rate_buckets WHERE name = :name FOR UPDATE"
+_TAKE = text(
+    "WITH old AS (SELECT tokens, stamp, extract(epoch FROM clock_timestamp()) AS now FROM encore_rate_buckets WHERE name = :name FOR UPDATE),"
+    " refill AS (SELECT least(:capacity, tokens + (now - stamp) * :per_second) AS tokens, now FROM old)"
+    " UPDATE encore_rate_buckets AS b SET tokens = CASE WHEN refill.tokens >= 1 THEN refill.tokens - 1 ELSE refill.tokens END,"
+    " stamp = refill.now FROM refill WHERE b.name = :name RETURNING refill.tokens AS refilled"
 )
-_SET = text("UPDATE encore_rate_buckets SET tokens = :tokens, stamp = :now WHERE name = :name")
 _SLOT = text(
     "INSERT INTO encore_rate_buckets AS b (name, tokens, stamp) VALUES (:name, 0, extract(epoch FROM clock_timestamp()) + :spacing)"
     " ON CONFLICT (name) DO UPDATE SET stamp = GREATEST(b.stamp, extract(epoch FROM clock_timestamp())) + :spacing"
@@ -32,18 +34,17 @@ class SharedBuckets:
         self.store = store
 
     async def take(self, name: str, capacity: float, per_second: float) -> float:
-        """Spend one token of bucket `name`; 0 when allowed, else the seconds until one is available (nothing spent)."""
+        """Spend one token of bucket `name`; 0 when allowed, else the seconds until one is available (nothing spent).
+
+        One statement refills and spends under the row's lock; the row is made on the bucket's first use.
+        """
+        values = {"name": name, "capacity": capacity, "per_second": per_second}
         async with self.store.transaction() as conn:
-            await conn.execute(_CREATE, {"name": name, "capacity": capacity})
-            row = (await conn.execute(_LOCK, {"name": name})).one()
-            tokens = min(capacity, row.tokens + (float(row.now) - row.stamp) * per_second)
-            wait = 0.0
-            if tokens >= 1:
-                tokens -= 1
-            else:
-                wait = (1 - tokens) / per_second
-            await conn.execute(_SET, {"name": name, "tokens": tokens, "now": float(row.now)})
-        return wait
+            refilled = (await conn.execute(_TAKE, values)).scalar_one_or_none()
+            if refilled is None:
+                await conn.execute(_CREATE, values)
+                refilled = (await conn.execute(_TAKE, values)).scalar_one()
+        return 0.0 if refilled >= 1 else (1 - float(refilled)) / per_second
 
     async def slot(self, name: str, spacing: float) -> float:
         """Reserve the next slot of a paced stream (`spacing` seconds apart across all processes); seconds until it."""

@@ -15,9 +15,10 @@ log = get_logger(__name__)
 
 GET_BUDGET_PER_SECOND = 40.0
 """Replicate allows 3000 non-create requests a minute (50/s); all jobs together keep headroom under it."""
-CREATE_BUDGET_PER_SECOND = 9.0
-CREATE_BURST = 50.0
-"""Replicate allows 600 creates a minute: a bucket of 50 refilled at 9/s never spends more than 590 in any minute."""
+CREATE_BUDGET_PER_SECOND = 8.0
+CREATE_BURST = 100.0
+"""Replicate allows 600 creates a minute with short bursts: a bucket of 100 refilled at 8/s lets a 100-scene video start
+at once and never spends more than 100 + 60 × 8 = 580 in any minute."""
 MAX_POLL_INTERVAL = 10.0
 """The longest pause between two polls of one prediction (unless REPLICATE_POLL_INTERVAL is longer)."""
 
