@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "backend"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cpu_meter import CpuMeter  # noqa: E402
+from cpu_meter import CpuMeter, machine_busy  # noqa: E402
 from fake_replicate import FakeReplicate, install_standard_models  # noqa: E402
 from fake_replicate_webhooks import WEBHOOK_SECRET  # noqa: E402
 from live import free_port, start_server, start_worker, stop  # noqa: E402
@@ -88,6 +88,34 @@ def job_states(conn: psycopg.Connection[Any], ids: list[str]) -> tuple[int, int]
     return unfinished, sum(s in ("failed", "canceled") for s in statuses)
 
 
+def post_clips(urls: list[str], count: int, label: str) -> list[str]:
+    """Post `count` clips at once, alternating between the APIs (16 in flight, keep-alive); their job ids."""
+    with ThreadPoolExecutor(16) as pool, httpx.Client(timeout=60, limits=httpx.Limits(max_connections=16)) as client:
+        answers = list(pool.map(lambda i: client.post(f"{urls[i % 2]}/api/mv/generate_video?wait=0",
+                                                      json={"prompt": f"{label} {i}: the band plays on."}), range(count)))
+    return [a.raise_for_status().json()["job_id"] for a in answers]
+
+
+def warm_up(database: str, urls: list[str], timeout: float = 60) -> None:
+    """Two clips per API before measuring, so first-use costs (imports, clients, statement caches) are paid as in a running service."""
+    ids = post_clips(urls, 4, "Warm-up")
+    deadline = time.time() + timeout
+    with psycopg.connect(database, autocommit=True) as conn:
+        while job_states(conn, ids)[0] and time.time() < deadline:
+            time.sleep(0.1)
+
+
+def settle(quiet: float = 0.2, timeout: float = 15.0) -> None:
+    """Wait until the machine's cores are mostly idle (busy under `quiet` of the time over half a second)."""
+    deadline = time.time() + timeout
+    cores = os.cpu_count() or 1
+    while time.time() < deadline:
+        before = machine_busy()
+        time.sleep(0.5)
+        if (machine_busy() - before) / (0.5 * cores) < quiet:
+            return
+
+
 def run(work: Path, clips: int, media: str = "s3", webhooks: bool = True, timeout: float = 300) -> dict[str, Any]:
     """Post `clips` clips alternately to two APIs with two workers; wall time, the fake's request rates, CPU by process group."""
     clip, image = work / "clip.mp4", work / "character.png"
@@ -119,16 +147,15 @@ def run(work: Path, clips: int, media: str = "s3", webhooks: bool = True, timeou
                    for n in (1, 2)]
         procs += workers
         _await_workers(database, 2)
+        warm_up(database, urls)
+        settle()
         load_before = os.getloadavg()[0]
         fake.requests.clear()
         meter = CpuMeter({"apis": [p.pid for p, _ in apis], "workers": [w.pid for w in workers]})
         meter.start()
         started = time.time()
-        with ThreadPoolExecutor(16) as pool, httpx.Client(timeout=60, limits=httpx.Limits(max_connections=16)) as client:
-            answers = list(pool.map(lambda i: client.post(f"{urls[i % 2]}/api/mv/generate_video?wait=0",
-                                                          json={"prompt": f"Scene {i}: the band plays on."}), range(clips)))
+        ids = post_clips(urls, clips, "Scene")
         posted = time.time() - started
-        ids = [a.raise_for_status().json()["job_id"] for a in answers]
         with psycopg.connect(database, autocommit=True) as conn:
             unfinished, failed = job_states(conn, ids)
             while unfinished and time.time() - started < timeout:

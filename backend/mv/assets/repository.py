@@ -9,7 +9,7 @@ from sqlalchemy import Column, Double, Index, Row, Table, Text, delete, func, se
 
 from mv.assets.schemas import Asset, AssetKind, Status
 from mv.core.db import Json, Store, metadata
-from mv.core.db.sql import insert_or_ignore
+from mv.core.db.sql import insert_or_ignore, jsonb_merged
 
 assets = Table(
     "assets",
@@ -79,7 +79,9 @@ class AssetRepository:
             raise ValueError(f"unknown asset columns: {sorted(unknown)}")
         async with self.store.transaction() as conn:
             values = {**fields, "updated_at": time.time()}
-            if info_patch:
+            if info_patch and not self.store.is_sqlite:
+                values["info"] = jsonb_merged(assets.c.info, info_patch)
+            elif info_patch:
                 locked = select(assets.c.info).where(assets.c.id == asset_id).with_for_update()
                 current = (await conn.execute(locked)).first()
                 if current is None:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Double, Index, Integer, Row, Table, Text, func, insert, select, text, update
 
 from mv.core.db import Json, Store, metadata
+from mv.core.db.sql import jsonb_merged
 from mv.core.workspace import DEFAULT_WORKSPACE, current_workspace
 from mv.jobs.schemas import Job
 
@@ -81,11 +82,24 @@ class JobRepository:
             raise ValueError(f"unknown job columns: {sorted(unknown)}")
         async with self.store.transaction() as conn:
             values = {**fields, "updated_at": time.time()}
-            if state_patch:
+            if state_patch and not self.store.is_sqlite:
+                values["state"] = jsonb_merged(jobs.c.state, state_patch)
+            elif state_patch:
                 current = (await conn.execute(select(jobs.c.state).where(jobs.c.id == job_id).with_for_update())).first()
                 values["state"] = {**((current.state if current else None) or {}), **state_patch}
             row = (await conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values).returning(jobs))).first()
         return _to_job(row)  # type: ignore[return-value]
+
+    async def begin_attempt(self, job_id: str) -> Job | None:
+        """Mark an unfinished job running with one more attempt, in one statement; None when it is unknown or finished."""
+        statement = (
+            update(jobs)
+            .where(jobs.c.id == job_id, jobs.c.status.in_(("queued", "running")))
+            .values(status="running", attempts=jobs.c.attempts + 1, updated_at=time.time())
+            .returning(jobs)
+        )
+        async with self.store.transaction() as conn:
+            return _to_job((await conn.execute(statement)).first())
 
     async def by_idempotency_key(self, key: str) -> Job | None:
         """The job a request with this idempotency key created, if any."""

@@ -121,13 +121,12 @@ class JobRunner:
         A lost database connection is not the job's failure: it propagates, the row stays unfinished,
         and whoever runs the job runs it again (the handler's checkpoints make that safe).
         """
-        job = await self.repo.get(job_id)
-        if job is None or job.finished:
-            return job
+        job = await self.repo.begin_attempt(job_id)
+        if job is None:
+            return await self.repo.get(job_id)
         structlog.contextvars.bind_contextvars(job_id=job_id)
         use_workspace(job.workspace_id)
         handler = self._handlers.get(job.kind)
-        job = await self.repo.update(job_id, status="running", attempts=job.attempts + 1)
         self.notify(job)
         try:
             if handler is None:

@@ -23,6 +23,20 @@ async def test_insert_and_get_keep_every_field(store: Store) -> None:
     assert await repo.get(new_id()) is None
 
 
+async def test_each_attempt_is_counted_and_a_finished_job_is_never_started_again(store: Store) -> None:
+    repo = JobRepository(store)
+    job = await repo.insert(new_id(), "demo", {})
+    first = await repo.begin_attempt(job.id)
+    assert first is not None and (first.status, first.attempts) == ("running", 1)
+    again = await repo.begin_attempt(job.id)
+    assert again is not None and again.attempts == 2, "a job picked up again after its worker died"
+    await repo.update(job.id, status="succeeded")
+    assert await repo.begin_attempt(job.id) is None
+    stored = await repo.get(job.id)
+    assert stored is not None and (stored.status, stored.attempts) == ("succeeded", 2)
+    assert await repo.begin_attempt(new_id()) is None
+
+
 async def test_update_sets_json_columns_and_merges_state(store: Store) -> None:
     repo = JobRepository(store)
     job = await repo.insert(new_id(), "demo", {})
