@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from fake_replicate_api import FakeApi, Fault, ModelSpec, Recorded
+from fake_replicate_api import UNSIZED, FakeApi, Fault, ModelSpec, Recorded
 from fake_replicate_webhooks import WebhookSender
 
 __all__ = ["Fault", "FakeReplicate", "ModelSpec", "Recorded", "VirtualClock", "fake_replicate", "install_standard_models",
@@ -50,6 +50,7 @@ class FakeReplicate(WebhookSender, FakeApi):
         self.predictions: dict[str, dict[str, Any]] = {}
         self.files: dict[str, tuple[bytes, str, str]] = {}
         self.outputs: dict[str, tuple[bytes, str]] = {}
+        self.unsized: set[str] = set()
         self.delivered: dict[str, tuple[bytes, str]] = {}
         self.redirects: dict[str, str] = {}
         self.fetched: list[tuple[str, int, int]] = []
@@ -100,8 +101,15 @@ class FakeReplicate(WebhookSender, FakeApi):
         """Make the next prediction of `model` end with `status` (failed, canceled or aborted)."""
         self._next_final.setdefault(model, []).append((status, error))
 
-    def add_output(self, name: str, data: bytes, content_type: str = "application/octet-stream", *, on: str = "api") -> str:
-        """Serve bytes as an output file on the API's origin (token required) or on the file host; returns its URL."""
+    def add_output(
+        self, name: str, data: bytes, content_type: str = "application/octet-stream", *, on: str = "api", content_length: bool = True
+    ) -> str:
+        """Serve bytes as an output file on the API's origin (token required) or on the file host; returns its URL.
+
+        Without `content_length` the file is sent with no length, ended by closing the connection.
+        """
+        if not content_length:
+            self.unsized.add(name)
         if on == "delivery":
             self.delivered[name] = (data, content_type)
             return f"{self.delivery_root}/{name}"
@@ -217,7 +225,11 @@ class FakeReplicate(WebhookSender, FakeApi):
             data, ctype = json.dumps(payload).encode(), "application/json"
         h.send_response(status)
         h.send_header("Content-Type", ctype)
-        h.send_header("Content-Length", str(len(data)))
+        if headers.pop(UNSIZED, None) is None:
+            h.send_header("Content-Length", str(len(data)))
+        else:
+            h.send_header("Connection", "close")
+            h.close_connection = True
         for key, value in headers.items():
             h.send_header(key, value)
         h.end_headers()

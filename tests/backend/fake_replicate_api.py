@@ -21,6 +21,10 @@ from typing import Any
 
 import httpx
 
+UNSIZED = "X-Fake-Unsized"
+"""A marker among the response headers: send the body with no Content-Length (the fake removes it before sending)."""
+
+
 @dataclass
 class ModelSpec:
     """How the fake answers one model."""
@@ -89,6 +93,7 @@ class FakeApi:
     predictions: dict[str, dict[str, Any]]
     files: dict[str, tuple[bytes, str, str]]
     outputs: dict[str, tuple[bytes, str]]
+    unsized: set[str]
     delivered: dict[str, tuple[bytes, str]]
     redirects: dict[str, str]
     fetched: list[tuple[str, int, int]]
@@ -128,7 +133,7 @@ class FakeApi:
             if name in self.redirects:
                 return 302, {"detail": "moved"}, {"Location": self.redirects[name]}
             item = self.outputs.get(name)
-            return (200, item, {}) if item else (404, {"detail": "no such output"}, {})
+            return (200, item, {UNSIZED: "1"} if name in self.unsized else {}) if item else (404, {"detail": "no such output"}, {})
         match = re.fullmatch(r"/v1/models/([^/]+)/([^/]+)/predictions", path)
         if method == "POST" and match:
             name = f"{match.group(1)}/{match.group(2)}"

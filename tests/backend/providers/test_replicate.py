@@ -184,6 +184,22 @@ async def test_an_output_that_is_not_a_video_fails_the_job_clearly(rclient: http
     assert asset.status == "failed" and asset.storage_key is None
 
 
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "streamed"])
+async def test_an_output_larger_than_the_cap_is_not_kept(
+    rclient: httpx.AsyncClient, fake: FakeReplicate, media: MediaFactory, monkeypatch: pytest.MonkeyPatch, declared: bool
+) -> None:
+    from mv.providers.replicate import files
+
+    video = media.video(2.0).read_bytes()
+    monkeypatch.setattr(files, "MAX_OUTPUT_BYTES", len(video) - 1)
+    fake.model(VEO, ModelSpec(output=fake.add_output("big.mp4", video, "video/mp4", content_length=declared), seconds=0.1))
+    job = await _clip(rclient)
+    assert job["status"] == "failed" and job["error"]["error"] == "UpstreamError"
+    assert "larger than" in job["error"]["detail"]
+    media_root = rclient.app.state.services.storage.root  # type: ignore[attr-defined]
+    assert not [p for p in media_root.rglob("*.mp4*") if p.stat().st_size >= len(video) - 1], "nothing of it is left on disk"
+
+
 async def test_outputs_outside_replicates_file_host_are_never_fetched(rclient: httpx.AsyncClient, fake: FakeReplicate, media: MediaFactory) -> None:
     elsewhere = FakeReplicate().start()  # another loopback origin standing in for an internal address
     try:

@@ -19,6 +19,9 @@ log = get_logger(__name__)
 
 MAX_DOWNLOAD_SECONDS = 600.0
 """One output download may take this long in all; a stalled one fails sooner, at REPLICATE_TIMEOUT."""
+MAX_OUTPUT_BYTES = 2 << 30
+"""The largest output file Encore takes (2 GiB: far above any clip, image or lipsync a model returns)."""
+TOO_LARGE = f"An output file from Replicate is larger than {MAX_OUTPUT_BYTES >> 30} GiB; it was not kept."
 REFUSED_HOST = "The model pointed at an output file outside Replicate's file host."
 
 
@@ -85,8 +88,15 @@ class Files:
                     raise Transient(response.status_code)
                 if response.status_code >= 400:
                     raise UpstreamError("An output file could not be downloaded from Replicate.")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > MAX_OUTPUT_BYTES:
+                    raise UpstreamError(TOO_LARGE)
+                received = 0
                 with part.open("wb") as fh:
-                    async for chunk in response.aiter_bytes(1 << 20):
+                    async for chunk in response.aiter_bytes():
+                        received += len(chunk)
+                        if received > MAX_OUTPUT_BYTES:
+                            raise UpstreamError(TOO_LARGE)
                         fh.write(chunk)
         except BaseException:
             part.unlink(missing_ok=True)
