@@ -47,7 +47,7 @@ async def poster_url(services: Services, asset: Asset) -> str | None:
 
 
 async def start(services: Services, body: GenerateVideoRequest) -> Job:
-    """Validate the inputs, create the queued clip asset (its id is the job id) and queue the job."""
+    """Validate the inputs; reserve the spend, create the queued clip asset (its id is the job id) and queue the job in one transaction."""
     provider = services.providers.resolve(body.provider)
     if body.character_reference_id is not None:
         await require_one(services, "image", str(body.character_reference_id))
@@ -55,17 +55,18 @@ async def start(services: Services, body: GenerateVideoRequest) -> Job:
         await require_one(services, "audio", str(body.audio_id))
     params = video_params_at(services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params"), body.aspect_ratio)
     video_id = new_id()
-    await spend.reserve(services, provider, video_id, [("clip", params.model, params.price_per_second * params.duration)])
     request = body.model_dump(mode="json")
     request["provider"] = provider
-    await services.assets.insert(
-        asset_id=video_id,
-        kind="video",
-        status="queued",
-        job_id=video_id,
-        info={"prompt": body.prompt, "provider": provider, "config_flavor": body.config_flavor, "submitted_at": time.time()},
-    )
-    return await services.runner.submit(KIND, request, job_id=video_id)
+    async with services.store.transaction():
+        await spend.reserve(services, provider, video_id, [("clip", params.model, params.price_per_second * params.duration)])
+        await services.assets.insert(
+            asset_id=video_id,
+            kind="video",
+            status="queued",
+            job_id=video_id,
+            info={"prompt": body.prompt, "provider": provider, "config_flavor": body.config_flavor, "submitted_at": time.time()},
+        )
+        return await services.runner.submit(KIND, request, job_id=video_id)
 
 
 async def run(services: Services, ctx: JobContext) -> dict[str, Any]:

@@ -204,6 +204,27 @@ async def test_the_store_reconnects_after_postgresql_restarts(pg_server: Postgre
         pg_server.drop_database(url)
 
 
+async def test_busy_connections_skip_the_ping_and_a_restart_is_still_noticed(pg_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = pg_server.create_database()
+    store = Store(url)
+    pings: list[object] = []
+    real = store.engine.dialect.do_ping
+    monkeypatch.setattr(store.engine.dialect, "do_ping", lambda connection: pings.append(connection) or real(connection))
+    try:
+        repo = AssetRepository(store)
+        asset_id = new_id()
+        await repo.insert(asset_id=asset_id, kind="audio", status="queued")
+        for _ in range(20):
+            await repo.get(asset_id)
+        assert pings == [], "a connection in steady use is handed out without a round trip"
+        await asyncio.to_thread(pg_server.restart, "immediate")
+        assert (await repo.update(asset_id, status="succeeded")).status == "succeeded"
+        assert pings, "the closed socket was noticed and the connection checked"
+    finally:
+        await store.close()
+        pg_server.drop_database(url)
+
+
 def test_operators_give_plain_urls_and_encore_picks_the_driver(tmp_path) -> None:
     default = load_settings(_env_file=None, mv_data_dir=tmp_path)
     assert Store(default.database_url).url.render_as_string() == f"sqlite+aiosqlite:///{tmp_path / 'encore.db'}"

@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from mv.core.db import migrate
+from mv.core.db.ping import ping_idle_connections
 from mv.core.db.url import engine_url
 from mv.core.logging import get_logger
 
@@ -64,7 +65,8 @@ class Store:
             self.engine = create_async_engine(self.url, connect_args={"timeout": 30})
             _install_sqlite_hooks(self.engine)
         else:
-            self.engine = create_async_engine(self.url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
+            ping_idle_connections(self.engine)
         self._writer = asyncio.Lock()
         self._opening = asyncio.Lock()
         self._opened = False
