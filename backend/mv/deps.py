@@ -42,7 +42,7 @@ class Services:
             await listener(audio_id)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     """The app's services."""
     return request.app.state.services  # type: ignore[no-any-return]
 

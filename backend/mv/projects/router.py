@@ -16,7 +16,12 @@ from mv.projects.schemas import Project, ProjectCreate, ProjectPage, ProjectPatc
 router = APIRouter(tags=["projects"])
 PROJECTS = "/api/projects"
 
-Workspace = Annotated[str, Depends(current_workspace)]
+async def request_workspace() -> str:
+    """The workspace of the request (an async dependency: no thread hop)."""
+    return current_workspace()
+
+
+Workspace = Annotated[str, Depends(request_workspace)]
 NOT_FOUND = {404: {"model": ErrorBody, "description": "No project with that id in this workspace."}}
 
 

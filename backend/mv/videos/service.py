@@ -69,6 +69,9 @@ async def start(services: Services, body: GenerateVideoRequest) -> Job:
         return await services.runner.submit(KIND, request, job_id=video_id)
 
 
+RENDERING = "Rendering the clip"
+
+
 async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     """Cut the song window, render the clip, publish `jobs/{id}/video.mp4`, mirror it, record provenance."""
     video_id = ctx.id
@@ -76,7 +79,10 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     flavor, _ = services.flavors.registry.resolve(body.config_flavor)
     params = video_params_at(services.flavors.load(body.config_flavor, VideoParams, into="mv.videos.service:video_params"), body.aspect_ratio)
     provider = services.providers.get(ctx.request["provider"])
-    await services.assets.update(video_id, status="running")
+    renders_at_once = body.audio_id is None
+    async with services.store.transaction():
+        await services.assets.update(video_id, status="running")
+        await ctx.progress(*((0.1, RENDERING) if renders_at_once else (0.02, "Cutting the song window")))
     started = time.monotonic()
     try:
         with services.storage.workspace() as workdir:
@@ -98,7 +104,8 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
             if window is not None and body.audio_id is not None and provider.name == "local":
                 await ctx.progress(0.05, "Listening to the song")
                 music = await music_for_clip(services, str(body.audio_id), window["start_time"], float(duration), wait=DRAFT_ANALYSIS_WAIT)
-            await ctx.progress(0.1, "Rendering the clip")
+            if not renders_at_once:
+                await ctx.progress(0.1, RENDERING)
             brief = ClipBrief(
                 prompt=body.prompt,
                 negative_prompt=body.negative_prompt or "",
