@@ -4,11 +4,11 @@ PostgreSQL from the tests' helper (every process with `MV_JOB_CONCURRENCY` and `
 the two workers can wait on all 100 predictions at once), the `replicate` provider pointed at the loopback fake
 Replicate API whose predictions take 3 s, webhooks on (`MV_PUBLIC_URL`: worker n's predictions report to API n;
 `--polling` turns them off). Media: `local` (one machine, every process on one media root) or `s3` (a moto
-S3 server, `MV_MEDIA_BACKEND=s3`, a private root per process). `generate_video` requests alternate between the
-two APIs, all posted at once; wall time from the first POST until the last job succeeded (job rows read from
-the database over one connection). The fake records every request: peak creates and reads (every other
-request on its API) in any sliding 60 s window and in any 1 s window. CPU seconds per process group over
-the measured stretch say what the cores were spent on.
+S3 server, `MV_MEDIA_BACKEND=s3`, a private root per process). `generate_video` requests alternate between
+the two APIs, all posted at once after a warm-up of four clips and once the cores are idle; wall time from the
+first POST until the last job succeeded (job rows read from the database over one connection). The fake records
+every request: peak creates and reads (every other request on its API) in any sliding 60 s window and in any
+1 s window. CPU seconds per process group over the measured stretch say what the cores were spent on.
 
 Usage: .venv/bin/python bench/scale_bench.py [--clips 100] [--media local|s3] [--polling]
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from typing import Any
 
 from mv.core.db.notify import Notifications
@@ -56,7 +57,13 @@ class WebhookHub:
                 future.set_result(prediction)
         return bool(waiters)
 
-    async def _notified(self, prediction_id: str) -> None:
+    async def _notified(self, note: str) -> None:
+        if note.startswith("{"):
+            prediction = json.loads(note)
+            if isinstance(prediction, dict) and isinstance(prediction.get("id"), str):
+                self.deliver(prediction["id"], prediction)
+            return
+        prediction_id = note
         if prediction_id not in self._waiting:
             return
         try:

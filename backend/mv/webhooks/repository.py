@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -13,7 +14,15 @@ from mv.core.db import Json, Store, metadata
 FINAL = frozenset({"succeeded", "failed", "canceled", "aborted"})
 KEEP_SECONDS = 24 * 3600.0
 CHANNEL = "encore_webhooks"
-"""On PostgreSQL, each final delivery NOTIFYs its prediction id here when it commits, so the process waiting on it wakes at once."""
+"""On PostgreSQL, each final delivery NOTIFYs here when it commits, so the process waiting on it wakes at once."""
+NOTICE_BYTES = 7000
+"""PostgreSQL caps a NOTIFY payload at 8000 bytes: a prediction that fits travels whole, a larger one as its id."""
+
+
+def notice(prediction: dict[str, Any]) -> str:
+    """The NOTIFY payload for a final delivery: the prediction as JSON when it fits, else its id (read back from the table)."""
+    whole = json.dumps(prediction, separators=(",", ":"))
+    return whole if len(whole.encode()) <= NOTICE_BYTES else str(prediction.get("id"))
 
 webhook_deliveries = Table(
     "webhook_deliveries",
@@ -48,7 +57,7 @@ class WebhookRepository:
             async with self.store.transaction() as conn:
                 await conn.execute(insert(webhook_deliveries).values(**row))
                 if row["payload"] is not None and not self.store.is_sqlite:
-                    await conn.execute(text("SELECT pg_notify(:channel, :prediction)"), {"channel": CHANNEL, "prediction": row["prediction_id"]})
+                    await conn.execute(text("SELECT pg_notify(:channel, :note)"), {"channel": CHANNEL, "note": notice(prediction)})
         except IntegrityError:
             return False
         return True

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from asgi_server import serving
 from fake_replicate import FakeReplicate, ModelSpec, replicate_settings
 from fake_replicate_webhooks import WEBHOOK_SECRET
@@ -94,12 +96,16 @@ async def test_a_webhook_taken_by_another_api_process_wakes_the_waiting_one(
     assert len(requests_for(fake_replicate, prediction_id)) <= 2
 
 
+@pytest.mark.parametrize("output", ["notified", "a long output " * 700], ids=["whole-prediction", "id-only"])
 async def test_on_postgresql_the_webhook_wakes_the_other_process_by_notify_not_by_its_sweep(
-    make_settings: Callable[..., Settings], fake_replicate: FakeReplicate, new_database: Callable[[str], str]
+    make_settings: Callable[..., Settings], fake_replicate: FakeReplicate, new_database: Callable[[str], str], output: str
 ) -> None:
-    """Two apps on one PostgreSQL database, the waiting one sweeping only once a minute: the NOTIFY wakes it first."""
+    """Two apps on one PostgreSQL database, the waiting one sweeping only once a minute: the NOTIFY wakes it first.
+
+    A prediction too large for a NOTIFY payload travels as its id and is read back from the deliveries table.
+    """
     database = new_database("postgresql")
-    fake_replicate.model(MODEL, ModelSpec(output="notified", seconds=0.3))
+    fake_replicate.model(MODEL, ModelSpec(output=output, seconds=0.3))
     receiver = create_app(webhook_settings(make_settings, fake_replicate, mv_database_url=database))
     async with serving(receiver) as url:
         waiting_settings = webhook_settings(make_settings, fake_replicate, mv_public_url=url, mv_database_url=database)
@@ -108,7 +114,7 @@ async def test_on_postgresql_the_webhook_wakes_the_other_process_by_notify_not_b
             hub = waiting.state.services.extras["webhook_hub"]
             hub.sweep_seconds = 60.0
             provider = waiting.state.services.providers.get("replicate")
-            output, prediction_id, seconds = await predict(waiting_settings, waiting.state.services, provider)
-    assert output == "notified"
+            received, prediction_id, seconds = await predict(waiting_settings, waiting.state.services, provider)
+    assert received == output
     assert seconds < min(hub.sweep_seconds, waiting_settings.replicate_webhook_poll_interval) / 2
     assert len(requests_for(fake_replicate, prediction_id)) == 1, "the create only: no safety poll was needed"
