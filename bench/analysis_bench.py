@@ -88,7 +88,7 @@ async def encore(work: Path, song: Path, runs: int) -> dict[str, Any]:
     result = (await service.analysis(services, audio_id)).model_dump()
     memory = worker_memory_mb(pid)
     pool.close()
-    services.db.close()
+    await services.store.close()
     return {"cold_s": round(cold, 2), "warm_median_s": round(statistics.median(warm), 2), "warm_s": [round(w, 2) for w in warm],
             "worker_cpu_median_s": round(statistics.median(cpu), 2), "worker_peak_rss_mb": memory, "result": result}
 

@@ -183,7 +183,7 @@ def bench_responsiveness(work: Path, clips: list[Path], song: Path) -> dict[str,
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host = f"127.0.0.1:{server.server_address[1]}"
     try:
-        with encore(work / "resp", MV_PROVIDER="local", MV_DOWNLOAD_HOSTS=host) as url, httpx.Client(base_url=url, timeout=120) as client:
+        with encore(work / "resp", MV_PROVIDER="local", MV_DOWNLOAD_HOSTS=host, MV_DOWNLOAD_ALLOW_PRIVATE="true") as url, httpx.Client(base_url=url, timeout=120) as client:
             audio_id = upload(client, song)
             video_ids = [follow(client, client.post("/api/mv/generate_video?wait=0", json={"prompt": f"shot {i}", "provider": "local"}))["video_id"] for i in range(8)]
 

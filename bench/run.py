@@ -273,16 +273,16 @@ def limits_section(reports: dict[str, Any]) -> list[str]:
             "  the next poll (pauses start at 0.5 s and double to 10 s, starting again when the status changes, so",
             "  hundreds of long predictions stay inside Replicate's read limit; on these 3 s predictions the last",
             "  pause is about 1 s), then its output is downloaded, its container checked and stored.",
-            "  Next step: Replicate webhooks (a completion arrives the moment it happens, no polling) when Encore",
-            "  has a public URL; polling stays as the fallback and for resumed jobs.",
+            "  This run is the embedded shape without a public URL, so it polls; with `MV_PUBLIC_URL` set, webhooks",
+            "  report each completion the moment it happens (see the scaled section).",
         ]
     if p.get("responsiveness", {}).get("target_met") is False:
         lines += [
             "- **Responsiveness** p99 is over the 50 ms target on this 2-core machine, where four stitches and an",
             "  import share two cores with the API. Media tools start from a thread pool (never from the event",
             "  loop) and run niced inside the server's session, so the scheduler favours the API; the remaining",
-            "  tail is CPU scheduling. Next step: run media work in separate worker processes (the Redis worker",
-            "  mode the architecture is shaped for).",
+            "  tail is CPU scheduling. The scaled shape moves media work off the API: `make worker` processes on",
+            "  PostgreSQL (see the workers section).",
         ]
     a = reports.get("analysis", {})
     if a.get("target_cold_under_10s") is False:
