@@ -77,7 +77,7 @@ class AssetRepository:
         unknown = set(fields) - _UPDATABLE
         if unknown:
             raise ValueError(f"unknown asset columns: {sorted(unknown)}")
-        async with self.store.transaction() as conn:
+        async with self.store.statement() as conn:
             values = {**fields, "updated_at": time.time()}
             if info_patch and not self.store.is_sqlite:
                 values["info"] = jsonb_merged(assets.c.info, info_patch)

@@ -63,7 +63,7 @@ class JobRepository:
             "created_at": now, "updated_at": now, "idempotency_key": key, "request_hash": digest,
             "workspace_id": current_workspace(),
         }
-        async with self.store.transaction() as conn:
+        async with self.store.statement() as conn:
             stored = (await conn.execute(insert(jobs).values(**row).returning(jobs))).first()
         return _to_job(stored)  # type: ignore[return-value]
 
@@ -80,7 +80,7 @@ class JobRepository:
         unknown = set(fields) - _UPDATABLE
         if unknown:
             raise ValueError(f"unknown job columns: {sorted(unknown)}")
-        async with self.store.transaction() as conn:
+        async with self.store.statement() as conn:
             values = {**fields, "updated_at": time.time()}
             if state_patch and not self.store.is_sqlite:
                 values["state"] = jsonb_merged(jobs.c.state, state_patch)
@@ -98,7 +98,7 @@ class JobRepository:
             .values(status="running", attempts=jobs.c.attempts + 1, updated_at=time.time())
             .returning(jobs)
         )
-        async with self.store.transaction() as conn:
+        async with self.store.statement() as conn:
             return _to_job((await conn.execute(statement)).first())
 
     async def by_idempotency_key(self, key: str) -> Job | None:

@@ -90,7 +90,7 @@ class SpendRepository:
             "id": new_id(), "kind": "prediction", "job_id": job_id, "step": step, "model": model, "usd": usd,
             "seconds": seconds, "prediction_id": prediction_id, "created_at": time.time(),
         }
-        async with self.store.transaction() as conn:
+        async with self.store.statement() as conn:
             await conn.execute(insert_or_ignore(conn, spend, "prediction_id").values(**row))
 
     async def lines(self, job_ids: Sequence[str], kind: Kind = "prediction") -> list[SpendLine]:

@@ -1,7 +1,7 @@
 """Rate limits shared by every process on PostgreSQL: token buckets and paced slots in `encore_rate_buckets` (migration 0006).
 
 Time is the database server's, so processes on hosts whose clocks differ still share one budget. Each call
-is one short transaction that locks the bucket's row.
+is one statement that locks the bucket's row while it runs.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class SharedBuckets:
         One statement refills and spends under the row's lock; the row is made on the bucket's first use.
         """
         values = {"name": name, "capacity": capacity, "per_second": per_second}
-        async with self.store.transaction() as conn:
+        async with self.store.statement() as conn:
             refilled = (await conn.execute(_TAKE, values)).scalar_one_or_none()
             if refilled is None:
                 await conn.execute(_CREATE, values)
@@ -48,6 +48,6 @@ class SharedBuckets:
 
     async def slot(self, name: str, spacing: float) -> float:
         """Reserve the next slot of a paced stream (`spacing` seconds apart across all processes); seconds until it."""
-        async with self.store.transaction() as conn:
+        async with self.store.statement() as conn:
             delay = (await conn.execute(_SLOT, {"name": name, "spacing": spacing})).scalar_one()
         return max(0.0, float(delay))

@@ -159,15 +159,32 @@ class Store:
             await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
 
     @asynccontextmanager
+    async def statement(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for one write statement: this task's open transaction when there is one; else on PostgreSQL
+        the statement commits on its own (no BEGIN and COMMIT round trips), on SQLite it is a transaction."""
+        joined = self.joined()
+        if joined is not None:
+            yield joined
+            return
+        if self.is_sqlite:
+            async with self.transaction() as conn:
+                yield conn
+            return
+        await self.open()
+        async with self.engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A connection for single-statement reads; inside an open transaction, that transaction's connection."""
+        """A connection for single-statement reads (on PostgreSQL without a transaction around them); inside an open
+        transaction, that transaction's connection."""
         joined = self.joined()
         if joined is not None:
             yield joined
             return
         await self.open()
         async with self.engine.connect() as conn:
-            yield conn
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT") if not self.is_sqlite else conn
 
     async def close(self) -> None:
         """Close every pooled connection."""
