@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from mv.analysis.service import LYRICS_KEY, set_timed_lyrics
@@ -47,9 +48,5 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
 
 def setup(services: Services) -> None:
     """Register the transcription job and listen for new songs."""
-
-    async def handler(ctx: JobContext) -> dict[str, Any]:
-        return await run(services, ctx)
-
-    services.runner.register(JOB_KIND, handler)
+    services.runner.register(JOB_KIND, partial(run, services))
     services.on_audio_stored.append(lambda audio_id: on_audio_stored(services, audio_id))

@@ -170,9 +170,8 @@ class Store:
             async with self.transaction() as conn:
                 yield conn
             return
-        await self.open()
-        async with self.engine.connect() as conn:
-            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+        async with self.read() as conn:
+            yield conn
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
