@@ -8,8 +8,6 @@ from typing import Any
 
 import httpx
 
-from s3_bucket import s3_object
-
 
 def s3_env(s3_settings: dict[str, Any], database: str, **extra: str) -> dict[str, str]:
     """The environment of an Encore process on this database with the bucket as its only media store."""
@@ -33,11 +31,3 @@ def finished(url: str, job_id: str, seconds: float = 120) -> dict[str, Any]:
 def media_files(root: Path) -> list[Path]:
     """Every media file a process keeps under its media root."""
     return [p for folder in ("audio", "jobs", "character_reference") for p in (root / folder).rglob("*") if p.is_file()]
-
-
-def assert_only_bucket_copies(s3_server: str, root: Path, name: str) -> None:
-    """Every media file under a process's root is a byte-for-byte copy of the bucket's object for its key."""
-    for path in media_files(root):
-        key = path.relative_to(root).as_posix()
-        in_bucket = s3_object(s3_server, f"mv/{key}" if key.startswith("jobs/") else f"mv/outputs/{key}")
-        assert in_bucket == path.read_bytes(), f"{name} holds {key}, which is not a copy of the bucket's"

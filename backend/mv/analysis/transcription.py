@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from mv.analysis.service import LYRICS_KEY, set_timed_lyrics
@@ -48,5 +47,9 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
 
 def setup(services: Services) -> None:
     """Register the transcription job and listen for new songs."""
-    services.runner.register(JOB_KIND, partial(run, services))
+
+    async def handler(ctx: JobContext) -> dict[str, Any]:
+        return await run(services, ctx)
+
+    services.runner.register(JOB_KIND, handler)
     services.on_audio_stored.append(lambda audio_id: on_audio_stored(services, audio_id))

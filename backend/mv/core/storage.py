@@ -185,9 +185,14 @@ class MediaStorage:
         target = self.path(key)
         if not self.in_s3 or target.is_file():
             return target
+        assert self.s3 is not None
         with self.workspace() as workdir:
             partial = workdir / target.name
-            if await self._download(key, partial):
+            try:
+                found = await self.s3.download(s3_key_for(key), partial)
+            except Exception as exc:  # noqa: BLE001 - reported as one clear error
+                raise self._unavailable("read", key, exc) from None
+            if found:
                 self.publish(partial, key)
         return target
 
@@ -195,18 +200,15 @@ class MediaStorage:
         """A file to read a media key from: its local file, or in s3 mode a download into `workdir` (this process's cache is left alone)."""
         if not self.in_s3 or self.exists(key):
             return self.path(key)
-        target = workdir / Path(validate_key(key)).name
-        if not await self._download(key, target):
-            raise self._unavailable("read", key, FileNotFoundError(key))
-        return target
-
-    async def _download(self, key: str, dest: Path) -> bool:
-        """Read a key's object from the bucket into `dest`; False when the bucket has no such object."""
         assert self.s3 is not None
+        target = workdir / Path(validate_key(key)).name
         try:
-            return await self.s3.download(s3_key_for(key), dest)
+            found = await self.s3.download(s3_key_for(key), target)
         except Exception as exc:  # noqa: BLE001 - reported as one clear error
             raise self._unavailable("read", key, exc) from None
+        if not found:
+            raise self._unavailable("read", key, FileNotFoundError(key))
+        return target
 
     @contextmanager
     def workspace(self) -> Iterator[Path]:

@@ -53,14 +53,11 @@ async def make_poster(video: Path, out: Path) -> bool:
 
 async def ensure_poster(services: Services, asset: Asset) -> Asset | None:
     """The video asset with its poster made and recorded (once per video, however many ask at once); None when no frame can be read."""
-    key = poster_key(asset.id)
-    if asset.info.get("poster_key") and await services.storage.has(key):
-        return asset
     lock = _making.setdefault(asset.id, asyncio.Lock())
     try:
         async with lock:
             current = await services.assets.get(asset.id) or asset
-            if current.info.get("poster_key") and await services.storage.has(key):
+            if current.info.get("poster_key") and await services.storage.has(poster_key(asset.id)):
                 return current
             if current.info.get(UNREADABLE):
                 return None
@@ -70,12 +67,12 @@ async def ensure_poster(services: Services, asset: Asset) -> Asset | None:
                 if not await make_poster(video, made):
                     await services.assets.update(asset.id, info_patch={UNREADABLE: True})
                     return None
-                services.storage.publish(made, key)
-            s3_key = await services.storage.mirror(key)
+                services.storage.publish(made, poster_key(asset.id))
+            s3_key = await services.storage.mirror(poster_key(asset.id))
             if services.storage.in_s3:
-                services.storage.path(key).unlink(missing_ok=True)
+                services.storage.path(poster_key(asset.id)).unlink(missing_ok=True)
             log.info("poster_made", video_id=asset.id)
-            return await services.assets.update(asset.id, info_patch={"poster_key": key, "poster_s3_key": s3_key})
+            return await services.assets.update(asset.id, info_patch={"poster_key": poster_key(asset.id), "poster_s3_key": s3_key})
     finally:
         if not lock.locked() and _making.get(asset.id) is lock:
             del _making[asset.id]

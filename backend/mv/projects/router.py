@@ -16,7 +16,6 @@ from mv.projects.schemas import Project, ProjectCreate, ProjectPage, ProjectPatc
 router = APIRouter(tags=["projects"])
 PROJECTS = "/api/projects"
 
-
 async def request_workspace() -> str:
     """The workspace of the request (an async dependency: no thread hop)."""
     return current_workspace()

@@ -69,7 +69,7 @@ class SpendRepository:
             for step, model, usd in items
         ]
         if cap is None:
-            async with self.store.statement() as conn:
+            async with self.store.transaction() as conn:
                 if rows:
                     await conn.execute(insert(spend), rows)
             return None

@@ -41,7 +41,7 @@ async def video_url(services: Services, asset: Asset) -> str:
     return await served_from_s3(services, asset) or local_video_url(asset.id)
 
 
-def poster_url(asset: Asset) -> str | None:
+async def poster_url(services: Services, asset: Asset) -> str | None:
     """The poster's route for a finished video (made on its first request); None before the video is ready."""
     return local_poster_url(asset.id) if asset.ready else None
 
@@ -144,7 +144,7 @@ async def run(services: Services, ctx: JobContext) -> dict[str, Any]:
     return {
         "video_id": video_id,
         "video_url": await video_url(services, asset),
-        "poster_url": poster_url(asset),
+        "poster_url": await poster_url(services, asset),
         "status": "succeeded",
         "metadata": response_metadata(flavor, provenance, parameters),
     }

@@ -63,18 +63,16 @@ class WebhookHub:
             if isinstance(prediction, dict) and isinstance(prediction.get("id"), str):
                 self.deliver(prediction["id"], prediction)
             return
-        if note in self._waiting:
-            await self._look_up([note])
-
-    async def _look_up(self, prediction_ids: list[str]) -> None:
-        """Deliver what the deliveries table holds for these predictions (a failed read is left to the next sweep or poll)."""
+        prediction_id = note
+        if prediction_id not in self._waiting:
+            return
         try:
-            found = await self.repository.finished(prediction_ids)
-        except Exception as exc:  # noqa: BLE001 - the next sweep or the safety poll tries again
+            found = await self.repository.finished([prediction_id])
+        except Exception as exc:  # noqa: BLE001 - the sweep or the safety poll finds it later
             log.warning("webhook_lookup_failed", error=type(exc).__name__)
             return
-        for prediction_id, prediction in found.items():
-            self.deliver(prediction_id, prediction)
+        for found_id, prediction in found.items():
+            self.deliver(found_id, prediction)
 
     def _ensure_sweeper(self) -> None:
         if self._sweeper is None or self._sweeper.done():
@@ -83,7 +81,13 @@ class WebhookHub:
     async def _sweep(self) -> None:
         while self._waiting:
             await asyncio.sleep(self.sweep_seconds)
-            await self._look_up(list(self._waiting))
+            try:
+                found = await self.repository.finished(list(self._waiting))
+            except Exception as exc:  # noqa: BLE001 - the next sweep or the safety poll tries again
+                log.warning("webhook_sweep_failed", error=type(exc).__name__)
+                continue
+            for prediction_id, prediction in found.items():
+                self.deliver(prediction_id, prediction)
 
     async def close(self) -> None:
         """Stop listening and sweeping."""

@@ -24,7 +24,6 @@ def notice(prediction: dict[str, Any]) -> str:
     whole = json.dumps(prediction, separators=(",", ":"))
     return whole if len(whole.encode()) <= NOTICE_BYTES else str(prediction.get("id"))
 
-
 webhook_deliveries = Table(
     "webhook_deliveries",
     metadata,

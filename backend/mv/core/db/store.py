@@ -170,8 +170,9 @@ class Store:
             async with self.transaction() as conn:
                 yield conn
             return
-        async with self.read() as conn:
-            yield conn
+        await self.open()
+        async with self.engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

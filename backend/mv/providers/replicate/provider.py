@@ -35,12 +35,6 @@ BuildInput = Callable[[], Awaitable[dict[str, Any]]]
 PredictionListener = Callable[[str, str, str, dict[str, Any], float], Awaitable[None]]
 
 
-async def _audio_seconds(audio: Path) -> float:
-    """The length of an audio file as ffprobe reads it (0 when it does not say)."""
-    info = await ffmpeg.probe(audio, ffmpeg.AUDIO_FORMATS)
-    return float(info.get("format", {}).get("duration") or 0.0)
-
-
 class ReplicateProvider:
     """Hosted models on Replicate; every prediction id is checkpointed before it is waited on."""
 
@@ -195,7 +189,8 @@ class ReplicateProvider:
     ) -> tuple[Path, Provenance]:
         """Lipsync through the flavor's model; video and audio are sent as fetchable URLs."""
         started = time.monotonic()
-        seconds = await _audio_seconds(audio)
+        info = await ffmpeg.probe(audio, ffmpeg.AUDIO_FORMATS)
+        seconds = float(info.get("format", {}).get("duration") or 0.0)
 
         async def build() -> dict[str, Any]:
             video_url, audio_url = await asyncio.gather(
@@ -209,7 +204,8 @@ class ReplicateProvider:
     async def transcribe(self, ctx: JobContext, audio: Path, choice: TranscriptionChoice) -> tuple[list[Any], Provenance]:
         """The song's words as timed lines from the flavor's speech-to-text model (the song sent as a fetchable URL)."""
         started = time.monotonic()
-        seconds = await _audio_seconds(audio)
+        info = await ffmpeg.probe(audio, ffmpeg.AUDIO_FORMATS)
+        seconds = float(info.get("format", {}).get("duration") or 0.0)
 
         async def build() -> dict[str, Any]:
             return {**choice.input, "audio": await self.files.input_url(ctx, audio, "transcription_audio")}
