@@ -98,12 +98,25 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+def _discard(starting: asyncio.Future[subprocess.Popen[bytes]]) -> None:
+    """A tool that finished starting after its caller gave up: killed and reaped, never left running."""
+    if not starting.cancelled() and starting.exception() is None:
+        proc = starting.result()
+        _kill(proc)
+        _PROCESSES.submit(proc.communicate)
+
+
 async def _run(argv: list[str], timeout: float | None, gate: str) -> bytes:
     limit = timeout or _limits.timeout
     loop = asyncio.get_running_loop()
 
     async def go() -> bytes:
-        proc = await loop.run_in_executor(_PROCESSES, _start, argv, NICENESS.get(gate, 10))
+        starting = loop.run_in_executor(_PROCESSES, _start, argv, NICENESS.get(gate, 10))
+        try:
+            proc = await asyncio.shield(starting)
+        except asyncio.CancelledError:
+            starting.add_done_callback(_discard)
+            raise
         try:
             out, err = await asyncio.wait_for(loop.run_in_executor(_PROCESSES, proc.communicate), limit)
         except (asyncio.TimeoutError, asyncio.CancelledError):

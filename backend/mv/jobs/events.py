@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from mv.core.db.notify import Notifications
 
 CHANNEL = "encore_jobs"
-"""The channel the `jobs` table's trigger notifies with each changed job's id (migration 0006)."""
+"""The channel the `jobs` table's trigger notifies with each changed row as JSON, or its id when too large (migration 0009)."""
 
 
 def job_notifications(conninfo: str, on_change: Callable[[str], Awaitable[None]]) -> Notifications:
-    """Calls `on_change(job_id)` for each job written by any process."""
+    """Calls `on_change(payload)` for each job written by any process: the row as JSON, or its id."""
     return Notifications(conninfo, CHANNEL, on_change)

@@ -107,13 +107,16 @@ class QueuedJobRunner(JobRunner):
     def notify(self, job: Job) -> None:
         """Nothing to do: the row's trigger tells every process, this one included, once the change commits."""
 
-    async def _heard(self, job_id: str) -> None:
+    async def _heard(self, payload: str) -> None:
         if not self._listeners:
             return
+        if payload.startswith("{"):
+            super().notify(Job.model_validate_json(payload))
+            return
         try:
-            job = await self.repo.get(job_id)
+            job = await self.repo.get(payload)
         except Exception as exc:
-            log.warning("job_event_unread", job_id=job_id, error=type(exc).__name__)
+            log.warning("job_event_unread", job_id=payload, error=type(exc).__name__)
             return
         if job is not None:
             super().notify(job)

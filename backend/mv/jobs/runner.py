@@ -101,7 +101,7 @@ class JobRunner:
         return len(jobs)
 
     def _spawn(self, job_id: str) -> None:
-        if job_id in self._tasks:
+        if job_id in self._tasks or self._closing:
             return
         self._finished.setdefault(job_id, asyncio.Event())
         task = asyncio.create_task(self._execute(job_id), name=f"job-{job_id}")
@@ -183,10 +183,26 @@ class JobRunner:
         finally:
             self._listeners.discard(queue)
 
-    async def shutdown(self) -> None:
-        """Stop running tasks; their rows stay unfinished and resume on the next start."""
+    async def shutdown(self, grace: float = 10.0) -> None:
+        """Stop running tasks, cancelling again while any lingers (up to `grace` s); their rows stay unfinished and resume on the next start."""
         self._closing = True
-        tasks = list(self._tasks.values())
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._tasks and loop.time() < deadline:
+            tasks = list(self._tasks.values())
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=min(1.0, max(deadline - loop.time(), 0.01)))
+        for job_id, task in self._tasks.items():
+            log.warning("job_outlived_shutdown", job_id=job_id, awaiting=awaiting(task))
+
+
+def awaiting(task: asyncio.Task[Any]) -> str:
+    """Where a task is suspended, outermost call first (for logs about tasks that will not stop)."""
+    places, step = [], task.get_coro()
+    while step is not None and getattr(step, "cr_frame", None) is not None:
+        places.append(f"{step.cr_frame.f_code.co_name}:{step.cr_frame.f_lineno}")
+        step = step.cr_await
+    if step is not None:
+        places.append(type(step).__name__)
+    return " > ".join(places)

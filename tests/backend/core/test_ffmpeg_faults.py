@@ -85,3 +85,27 @@ async def test_media_tools_run_niced_inside_the_servers_session(tmp_path: Path) 
     assert session == os.getsid(0), "a new session puts ffmpeg in its own scheduler group, where nice does nothing"
     assert group != os.getpgid(0), "ffmpeg needs its own process group so a timeout can kill all of it"
     assert priority >= min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+
+
+async def test_a_run_cancelled_while_its_tool_starts_leaves_no_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = ffmpeg._start
+
+    def slow_start(argv: list[str], niceness: int = 10) -> subprocess.Popen[bytes]:
+        proc = real_start(argv, niceness)
+        started.append(proc)
+        __import__("time").sleep(0.5)
+        return proc
+
+    monkeypatch.setattr(ffmpeg, "_start", slow_start)
+    run = asyncio.create_task(ffmpeg.ffmpeg(["-re", "-f", "lavfi", "-i", "sine=frequency=440", str(tmp_path / "endless.wav")]))
+    while not started:
+        await asyncio.sleep(0.01)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    for _ in range(100):
+        if started[0].poll() is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert started[0].poll() is not None, "the tool kept running after its run was cancelled"

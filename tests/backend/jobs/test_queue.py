@@ -27,8 +27,8 @@ def _tasks(url: str) -> list[tuple[str, str]]:
 
 
 async def _double(ctx: JobContext) -> dict:
-    await ctx.progress(0.5, "half way")
-    await asyncio.sleep(1.0)  # listeners read the changed row: let this state be the latest for a moment
+    for step in (0.25, 0.5, 0.75):
+        await ctx.progress(step, "on the way")
     return {"double": ctx.request["n"] * 2}
 
 
@@ -79,8 +79,19 @@ async def test_a_worker_runs_the_job_and_another_process_hears_every_change(pg_u
                 seen.append(await asyncio.wait_for(changes.get(), 20))
         statuses = [(j.status, j.progress) for j in seen if j.id == job.id]
         assert statuses[0][0] == "queued" and ("succeeded", 1.0) in statuses
-        assert any(status == "running" and progress == 0.5 for status, progress in statuses), statuses
+        assert [p for s, p in statuses if s == "running" and p > 0] == [0.25, 0.5, 0.75], "a listener hears every state, each as written"
     assert _tasks(pg_url) == [], "a finished task stayed in the queue"
+
+
+async def test_a_job_row_too_large_for_a_notification_is_still_heard(pg_url: str) -> None:
+    async with _runner(pg_url) as api, _runner(pg_url, serve=True):
+        await api.start()
+        async with api.subscribe() as changes:
+            job = await api.submit("double", {"n": 4, "notes": "x" * 9000})
+            seen = []
+            while not any(j.id == job.id and j.status == "succeeded" for j in seen):
+                seen.append(await asyncio.wait_for(changes.get(), 20))
+        assert seen[-1].result == {"double": 8} and len(seen[-1].request["notes"]) == 9000
 
 
 async def test_a_worker_queues_unfinished_jobs_that_have_no_task(pg_url: str) -> None:

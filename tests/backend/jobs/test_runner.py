@@ -80,3 +80,27 @@ async def test_wait_returns_early_for_slow_jobs(store: Store) -> None:
     release.set()
     assert (await runner.wait(job.id, 5)).status == "succeeded"
     await runner.shutdown()
+
+
+async def test_shutdown_stops_a_job_that_ignores_the_first_cancel(store: Store) -> None:
+    runner = JobRunner(JobRepository(store))
+    started, stubborn = asyncio.Event(), []
+
+    async def stubborn_handler(ctx: JobContext) -> dict:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            stubborn.append("ignored")
+        await asyncio.sleep(60)
+        return {}
+
+    runner.register("stubborn", stubborn_handler)
+    job = await runner.submit("stubborn", {})
+    await started.wait()
+    await asyncio.wait_for(runner.shutdown(grace=5), 10)
+    assert stubborn == ["ignored"] and runner._tasks == {}
+    assert (await runner.repo.get(job.id)).status == "running", "the row stays unfinished and resumes on the next start"
+    late = await runner.submit("stubborn", {})
+    await asyncio.sleep(0.1)
+    assert (await runner.repo.get(late.id)).status == "queued" and runner._tasks == {}, "a job submitted during shutdown waits for the next start"
