@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Locator, Page } from "playwright-core";
 
 /** The /create page as a user sees it. */
@@ -79,8 +80,10 @@ export class CreatePageModel {
     return this.page.getByTestId("error-lyrics");
   }
 
+  /** Choose a lyrics file and wait until the card names it (its text is in the field by then). */
   async chooseLyricsFile(file: string) {
     await this.page.getByTestId("lyrics-file").setInputFiles(file);
+    await this.page.getByTestId("lyrics-file-name").filter({ hasText: path.basename(file) }).waitFor();
   }
 
   /** Save the lyrics and wait for the sentence saying how they were timed, or for the error. */

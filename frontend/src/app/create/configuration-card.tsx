@@ -21,10 +21,12 @@ interface ConfigurationCardProps {
   audioBusy: boolean;
   /** The ratios the flavor's models take, when the server has said (all three until then). */
   aspectRatios: readonly string[] | null;
+  /** True while the first answer about this flavor's ratios is on its way: nothing to choose from yet. */
+  aspectRatiosLoading: boolean;
 }
 
 /** Configuration (collapsed): Config Flavor, and Audio Start Position with Trim Audio. */
-export function ConfigurationCard({ state, update, flavorState, trim, audioBusy, aspectRatios }: ConfigurationCardProps) {
+export function ConfigurationCard({ state, update, flavorState, trim, audioBusy, aspectRatios, aspectRatiosLoading }: ConfigurationCardProps) {
   const offered = ASPECT_RATIOS.filter((ratio) => !aspectRatios || aspectRatios.includes(ratio.value) || ratio.value === state.aspectRatio);
   const { trimming, maxStart, startAt, problem, message } = trim;
   return (
@@ -41,7 +43,7 @@ export function ConfigurationCard({ state, update, flavorState, trim, audioBusy,
       <FlavorSelect value={state.configFlavor} onChange={(configFlavor) => update({ configFlavor })} state={flavorState} />
       <div className="space-y-2">
         <Label htmlFor="aspect-ratio">Aspect Ratio</Label>
-        <Select value={state.aspectRatio} onValueChange={(value) => update({ aspectRatio: parseAspectRatio(value) })}>
+        <Select value={state.aspectRatio} onValueChange={(value) => update({ aspectRatio: parseAspectRatio(value) })} disabled={aspectRatiosLoading}>
           <SelectTrigger id="aspect-ratio" aria-label="Aspect Ratio" data-testid="aspect-ratio" className="max-w-xs">
             <SelectValue />
           </SelectTrigger>

@@ -21,6 +21,7 @@ import { QuickJobBar } from "./quick-job-bar";
 import { useCharacter } from "./use-character";
 import { useCreateSession } from "./use-create-session";
 import { useSong } from "./use-song";
+import { useKnownRatios } from "./use-known-ratios";
 import { useTrim } from "./use-trim";
 import { VideoDescriptionCard } from "./video-description-card";
 
@@ -49,6 +50,7 @@ export function CreatePage() {
       }
     : null;
   const estimate = useEstimate(estimateBody);
+  const aspectRatios = useKnownRatios(state.configFlavor, estimate.estimate?.aspect_ratios);
   const [confirming, setConfirming] = useState<Estimate | null>(null);
 
   function requestQuickJob() {
@@ -121,7 +123,8 @@ export function CreatePage() {
         flavorState={flavorState}
         trim={trim}
         audioBusy={audioBusy}
-        aspectRatios={estimate.estimate?.aspect_ratios ?? null}
+        aspectRatios={aspectRatios}
+        aspectRatiosLoading={aspectRatios === null && (!ready || estimate.loading)}
       />
       <VideoDescriptionCard
         value={state.videoDescription}

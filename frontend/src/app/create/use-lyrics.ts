@@ -32,8 +32,9 @@ export function useLyrics(audioId: string | undefined) {
       setProblem(fileProblem);
       return;
     }
+    const content = await file.text();
     setFileName(file.name);
-    edit(await file.text());
+    edit(content);
   }
 
   async function save() {
