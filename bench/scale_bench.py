@@ -97,8 +97,8 @@ def post_clips(urls: list[str], count: int, label: str) -> list[str]:
 
 
 def warm_up(database: str, urls: list[str], timeout: float = 60) -> None:
-    """Two clips per API before measuring, so first-use costs (imports, clients, statement caches) are paid as in a running service."""
-    ids = post_clips(urls, 4, "Warm-up")
+    """A burst of 32 clips before measuring, so first-use costs (imports, clients, statement caches, pools grown to a burst's size) are paid as in a running service."""
+    ids = post_clips(urls, 32, "Warm-up")
     deadline = time.time() + timeout
     with psycopg.connect(database, autocommit=True) as conn:
         while job_states(conn, ids)[0] and time.time() < deadline:

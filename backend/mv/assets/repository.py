@@ -63,8 +63,9 @@ class AssetRepository:
             "storage_key": storage_key, "s3_key": s3_key, "info": info or {}, "created_at": now, "updated_at": now,
         }
         async with self.store.transaction() as conn:
-            await conn.execute(insert_or_ignore(conn, assets, "id").values(**row))
-            stored = (await conn.execute(select(assets).where(assets.c.id == asset_id))).first()
+            stored = (await conn.execute(insert_or_ignore(conn, assets, "id").values(**row).returning(*assets.c))).first()
+            if stored is None:
+                stored = (await conn.execute(select(assets).where(assets.c.id == asset_id))).first()
         return _to_asset(stored)  # type: ignore[return-value]
 
     async def get(self, asset_id: str) -> Asset | None:

@@ -7,6 +7,8 @@ import logging
 import signal
 import sys
 
+import uvloop
+
 from mv.core import ffmpeg
 from mv.core.db.url import engine_url
 from mv.core.logging import configure_logging, get_logger
@@ -54,4 +56,4 @@ def main() -> None:
         log.error("worker_needs_postgresql", detail="Set MV_DATABASE_URL=postgresql://…; with SQLite the API runs jobs itself.")
         sys.exit(2)
     ffmpeg.configure(ffmpeg.Limits(concurrency=settings.mv_ffmpeg_concurrency, timeout=settings.mv_ffmpeg_timeout))
-    asyncio.run(serve(settings))
+    uvloop.run(serve(settings))
