@@ -110,13 +110,10 @@ class QueuedJobRunner(JobRunner):
     async def _heard(self, payload: str) -> None:
         if not self._listeners:
             return
-        if payload.startswith("{"):
-            super().notify(Job.model_validate_json(payload))
-            return
         try:
-            job = await self.repo.get(payload)
+            job = Job.model_validate_json(payload) if payload.startswith("{") else await self.repo.get(payload)
         except Exception as exc:
-            log.warning("job_event_unread", job_id=payload, error=type(exc).__name__)
+            log.warning("job_event_unread", error=type(exc).__name__)
             return
         if job is not None:
             super().notify(job)

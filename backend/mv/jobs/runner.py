@@ -194,10 +194,10 @@ class JobRunner:
                 task.cancel()
             await asyncio.wait(tasks, timeout=min(1.0, max(deadline - loop.time(), 0.01)))
         for job_id, task in self._tasks.items():
-            log.warning("job_outlived_shutdown", job_id=job_id, awaiting=awaiting(task))
+            log.warning("job_outlived_shutdown", job_id=job_id, awaiting=_awaiting(task))
 
 
-def awaiting(task: asyncio.Task[Any]) -> str:
+def _awaiting(task: asyncio.Task[Any]) -> str:
     """Where a task is suspended, outermost call first (for logs about tasks that will not stop)."""
     places, step = [], task.get_coro()
     while step is not None and getattr(step, "cr_frame", None) is not None:
